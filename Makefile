@@ -1,0 +1,32 @@
+# make run: install and serve on http://$(HOST):$(PORT) (SQLite in var/ unless FLICKLIST_DATABASE_URL says otherwise)
+# make test: install and run the whole test suite
+VENV ?= .venv
+PYTHON ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 1
+BIN := $(VENV)/bin
+
+.PHONY: run test lint bench install clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+run: install
+	$(BIN)/flicklist db upgrade
+	$(BIN)/flicklist serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,87 @@
+"""Builds the FlickList application: routes, middleware and start-up."""
+
+from contextlib import asynccontextmanager
+
+import anyio
+from starlette.applications import Starlette
+from starlette.convertors import IntegerConvertor, register_url_convertor
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+import auth
+import movies
+from body_limit import BodyLimit
+from csrf import CSRFProtection
+from db import current_revision, head_revision, make_engine, upgrade
+from errors import exception_handlers
+from health import healthz
+from rendering import error_response
+from settings import BASE_DIR, Settings, load_settings
+
+
+class RowIdConvertor(IntegerConvertor):
+    """Ids of up to 18 digits: a longer one cannot exist and would overflow the database's integer."""
+
+    regex = "[0-9]{1,18}"
+
+
+register_url_convertor("row_id", RowIdConvertor())
+
+
+class SchemaOutOfDate(RuntimeError):
+    pass
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or load_settings()
+    engine = make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette):
+        current, head = await current_revision(engine), head_revision()
+        if current != head:
+            if not settings.migrate_on_start:
+                raise SchemaOutOfDate(
+                    f"The database schema is at revision {current or 'none'} but this code needs {head}. "
+                    "Run `flicklist db upgrade` (or set FLICKLIST_MIGRATE_ON_START=1)."
+                )
+            await anyio.to_thread.run_sync(upgrade, settings.database_url)
+        yield
+        await engine.dispose()
+
+    movie = "/movies/{movie_id:row_id}"
+    routes = [
+        Route("/", movies.watchlist),
+        Route("/watched", movies.watched_page),
+        Route("/movies", movies.add, methods=["POST"]),
+        Route(f"{movie}/watched", movies.cross_off, methods=["POST"]),
+        Route(f"{movie}/unwatched", movies.put_back, methods=["POST"]),
+        Route(f"{movie}/rating", movies.rate, methods=["POST"]),
+        Route(f"{movie}/delete", movies.remove, methods=["POST"]),
+        Route("/register", auth.register_page),
+        Route("/register", auth.register, methods=["POST"]),
+        Route("/login", auth.login_page),
+        Route("/login", auth.login, methods=["POST"]),
+        Route("/logout", auth.logout, methods=["POST"]),
+        Route("/healthz", healthz),
+        Mount("/static", StaticFiles(directory=BASE_DIR / "static"), name="static"),
+    ]
+    middleware = [
+        Middleware(
+            SessionMiddleware,
+            secret_key=settings.secret_key,
+            session_cookie="flicklist_session",
+            max_age=settings.session_absolute_seconds,
+            same_site="lax",
+            https_only=settings.https_only,
+        ),
+        Middleware(BodyLimit, max_bytes=settings.max_body_bytes, refuse=error_response),
+        Middleware(CSRFProtection, refuse=error_response),
+        Middleware(auth.LoginWall),
+    ]
+    app = Starlette(routes=routes, middleware=middleware, exception_handlers=exception_handlers, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.engine = engine
+    return app

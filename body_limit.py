@@ -1,0 +1,61 @@
+"""Request bodies are read whole, up to a cap, before anything else sees them: FlickList only
+takes small forms, and a body over the cap gets a 413 page instead of a half-read request."""
+
+from collections.abc import Callable
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+# Renders a refusal (request, status, message) in the app's style; the app passes its own.
+Refuse = Callable[[Request, int, str], Response]
+
+TOO_LARGE = "That form is too large to accept."
+
+
+def replay(body: bytes) -> Receive:
+    """A receive callable that hands over an already-read body."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
+class BodyLimit:
+    def __init__(self, app: ASGIApp, max_bytes: int, refuse: Refuse) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.refuse = refuse
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        declared = request.headers.get("content-length", "0")
+        if not declared.isdigit():
+            await self.refuse(request, 400, "The request's Content-Length is not a number.")(scope, receive, send)
+            return
+        if int(declared) > self.max_bytes:
+            await self.refuse(request, 413, TOO_LARGE)(scope, receive, send)
+            return
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await self.refuse(request, 413, TOO_LARGE)(scope, receive, send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        await self.app(scope, replay(b"".join(chunks)), send)

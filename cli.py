@@ -1,0 +1,160 @@
+"""The `flicklist` command: serve the app, migrate the database, manage users."""
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+
+import uvicorn
+from sqlalchemy import delete, select, update
+
+import auth
+from db import current_revision, head_revision, make_engine, upgrade, users
+from settings import load_settings
+
+
+def serve(args: argparse.Namespace) -> int:
+    uvicorn.run("app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
+                proxy_headers=False, log_level="info")
+    return 0
+
+
+def db_upgrade(args: argparse.Namespace) -> int:
+    upgrade(load_settings().database_url)
+    print(f"Database is at revision {head_revision()} (head).")
+    return 0
+
+
+def db_current(args: argparse.Namespace) -> int:
+    async def run() -> str | None:
+        engine = make_engine(load_settings().database_url)
+        try:
+            return await current_revision(engine)
+        finally:
+            await engine.dispose()
+
+    current, head = asyncio.run(run()), head_revision()
+    print(f"current: {current or 'none (empty database)'}\nhead:    {head}")
+    return 0 if current == head else 1
+
+
+def read_password(args: argparse.Namespace) -> str:
+    """From FLICKLIST_PASSWORD for scripts, else asked twice at the terminal (never an argument: ps shows those)."""
+    if password := os.environ.get("FLICKLIST_PASSWORD"):
+        return password
+    password = getpass.getpass("Password: ")
+    if getpass.getpass("Password again: ") != password:
+        raise CommandError("Passwords did not match.")
+    return password
+
+
+class CommandError(Exception):
+    pass
+
+
+async def with_engine(work):
+    engine = make_engine(load_settings().database_url)
+    try:
+        return await work(engine)
+    finally:
+        await engine.dispose()
+
+
+def users_list(args: argparse.Namespace) -> int:
+    async def work(engine):
+        async with engine.connect() as connection:
+            return (await connection.execute(select(users.c.id, users.c.email).order_by(users.c.id))).all()
+
+    for row in asyncio.run(with_engine(work)):
+        print(f"{row.id}\t{row.email}")
+    return 0
+
+
+def users_create(args: argparse.Namespace) -> int:
+    error = auth.check_email(args.email)
+    if error:
+        raise CommandError(error)
+    password = read_password(args)
+    if error := auth.check_password(password, args.email):
+        raise CommandError(error)
+    user_id = asyncio.run(with_engine(lambda engine: auth.create_user(engine, auth.normalise_email(args.email), password)))
+    if user_id is None:
+        raise CommandError(f"An account for {args.email} already exists.")
+    print(f"Created user {user_id} <{auth.normalise_email(args.email)}>.")
+    return 0
+
+
+def users_delete(args: argparse.Namespace) -> int:
+    async def work(engine):
+        async with engine.begin() as connection:
+            query = delete(users).where(users.c.email == auth.normalise_email(args.email)).returning(users.c.id)
+            return (await connection.execute(query)).first()
+
+    if asyncio.run(with_engine(work)) is None:
+        raise CommandError(f"No account for {args.email}.")
+    print(f"Deleted {args.email} and their movies.")
+    return 0
+
+
+def users_set_password(args: argparse.Namespace) -> int:
+    password = read_password(args)
+    if error := auth.check_password(password, args.email):
+        raise CommandError(error)
+
+    async def work(engine):
+        password_hash = await auth.hash_password(password)
+        async with engine.begin() as connection:
+            query = (
+                update(users).where(users.c.email == auth.normalise_email(args.email))
+                .values(password_hash=password_hash).returning(users.c.id)
+            )
+            user = (await connection.execute(query)).first()
+            if user is not None:
+                await auth.end_sessions(connection, user.id)
+            return user
+
+    if asyncio.run(with_engine(work)) is None:
+        raise CommandError(f"No account for {args.email}.")
+    print(f"Password changed for {args.email}; their sessions are logged out.")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="flicklist", description="FlickList, a movie watchlist for many users.")
+    commands = main.add_subparsers(dest="command", required=True)
+
+    serve_parser = commands.add_parser("serve", help="serve the web app with uvicorn")
+    serve_parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    serve_parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    serve_parser.add_argument("--workers", type=int, default=int(os.environ.get("WORKERS", "1")))
+    serve_parser.set_defaults(run=serve)
+
+    db = commands.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="apply pending migrations").set_defaults(run=db_upgrade)
+    db.add_parser("current", help="show the schema revision; exit 1 if not at head").set_defaults(run=db_current)
+
+    user_commands = commands.add_parser("users", help="manage accounts").add_subparsers(dest="users_command", required=True)
+    user_commands.add_parser("list", help="list accounts").set_defaults(run=users_list)
+    for name, run, help_text in (
+        ("create", users_create, "create an account (password from FLICKLIST_PASSWORD or asked)"),
+        ("delete", users_delete, "delete an account and its movies"),
+        ("set-password", users_set_password, "set a password and end that user's sessions"),
+    ):
+        command = user_commands.add_parser(name, help=help_text)
+        command.add_argument("email")
+        command.set_defaults(run=run)
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except CommandError as error:
+        print(f"flicklist: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,22 @@
+"""Flash messages: short notes kept in the session and shown once, on the next page the user sees."""
+
+from starlette.requests import Request
+
+
+def flash(request: Request, text: str, category: str = "info") -> None:
+    request.session.setdefault("flash", []).append({"text": text, "category": category})
+
+
+def pop_flashes(request: Request) -> list[dict[str, str]]:
+    if "session" not in request.scope:
+        return []
+    return request.session.pop("flash", [])
+
+
+def keep_form(request: Request, values: dict[str, str]) -> None:
+    """Remember what the user typed across a redirect, so a form refused without JavaScript comes back filled in."""
+    request.session["form"] = values
+
+
+def pop_form(request: Request) -> dict[str, str]:
+    return request.session.pop("form", {})

@@ -1,0 +1,130 @@
+"""The watchlist: each user's own movies, to add, cross off, rate, put back and delete."""
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from db import movies, now
+from flash import flash
+from forms import form_fields, refuse_form
+from rendering import after_post, page
+
+TITLE_MAX = 200
+TERRIBLE_MOVIES = {
+    title.casefold()
+    for title in (
+        "Gigli",
+        "Star Wars Episode 1: Attack of the Clones",
+        "Paul Blart: Mall Cop 2",
+        "Nine Lives",
+        "Starship Troopers",
+    )
+}
+NOT_ON_YOUR_LIST = "That movie is not on your list."
+
+
+def clean_title(title: str) -> str:
+    return " ".join(title.split())
+
+
+def check_title(title: str) -> str | None:
+    if not title:
+        return "Please specify the movie you want to add."
+    if len(title) > TITLE_MAX:
+        return f"A title can be at most {TITLE_MAX} characters long."
+    if title.casefold() in TERRIBLE_MOVIES:
+        return f"Trust me, you don't want to add '{title}' to your Watchlist"
+    return None
+
+
+async def list_movies(request: Request, watched: bool) -> list:
+    query = (
+        select(movies.c.id, movies.c.title, movies.c.rating)
+        .where(movies.c.user_id == request.state.user.id, movies.c.watched == watched)
+        .order_by(movies.c.id)
+    )
+    async with request.app.state.engine.connect() as connection:
+        return (await connection.execute(query)).all()
+
+
+async def watchlist(request: Request) -> Response:
+    return page(request, "templates/watchlist.html", {"movies": await list_movies(request, watched=False)})
+
+
+async def watched_page(request: Request) -> Response:
+    return page(request, "templates/watched.html", {"movies": await list_movies(request, watched=True)})
+
+
+async def add(request: Request) -> Response:
+    typed = (await form_fields(request, "title"))["title"]
+    title = clean_title(typed)
+    error = check_title(title)
+    if error is None:
+        try:
+            async with request.app.state.engine.begin() as connection:
+                result = await connection.execute(
+                    insert(movies)
+                    .values(user_id=request.state.user.id, title=title, title_key=title.casefold(), watched=False,
+                            added_at=now())
+                    .returning(movies.c.id, movies.c.title, movies.c.rating)
+                )
+                movie = result.one()
+        except IntegrityError:
+            error = f"'{title}' is already on your list."
+    if error:
+        return refuse_form(request, "/", "partials/add_form.html", {"title": typed}, {"title": error})
+    flash(request, f"Added '{title}' to your watchlist.", "success")
+    fragments = ["partials/add_form.html", "partials/movie_row_added.html"]
+    return after_post(request, "/", fragments, {"form": {}, "movie": movie, "autofocus": True})
+
+
+async def change_movie(request: Request, **values) -> object:
+    """Apply `values` to one of the user's own movies; anyone else's, or none, is a 404."""
+    query = (
+        update(movies)
+        .where(movies.c.id == request.path_params["movie_id"], movies.c.user_id == request.state.user.id)
+        .values(**values)
+        .returning(movies.c.id, movies.c.title, movies.c.rating)
+    )
+    async with request.app.state.engine.begin() as connection:
+        movie = (await connection.execute(query)).first()
+    if movie is None:
+        raise HTTPException(404, NOT_ON_YOUR_LIST)
+    return movie
+
+
+async def cross_off(request: Request) -> Response:
+    movie = await change_movie(request, watched=True, watched_at=now())
+    flash(request, f"Crossed off '{movie.title}'. Rate it on your Watched list.", "success")
+    return after_post(request, "/")
+
+
+async def put_back(request: Request) -> Response:
+    movie = await change_movie(request, watched=False, watched_at=None)
+    flash(request, f"Put '{movie.title}' back on your watchlist.", "success")
+    return after_post(request, "/watched")
+
+
+async def rate(request: Request) -> Response:
+    rating = (await form_fields(request, "rating"))["rating"]
+    if rating not in ("1", "2", "3", "4", "5"):
+        raise HTTPException(422, "Choose a rating from 1 to 5 stars.")
+    movie = await change_movie(request, rating=int(rating))
+    flash(request, f"Rated '{movie.title}' {rating} out of 5.", "success")
+    return after_post(request, "/watched", ["partials/watched_row.html"], {"movie": movie})
+
+
+async def remove(request: Request) -> Response:
+    query = (
+        delete(movies)
+        .where(movies.c.id == request.path_params["movie_id"], movies.c.user_id == request.state.user.id)
+        .returning(movies.c.title, movies.c.watched)
+    )
+    async with request.app.state.engine.begin() as connection:
+        movie = (await connection.execute(query)).first()
+    if movie is None:
+        raise HTTPException(404, NOT_ON_YOUR_LIST)
+    flash(request, f"Deleted '{movie.title}'.", "success")
+    return after_post(request, "/watched" if movie.watched else "/")

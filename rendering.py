@@ -1,0 +1,65 @@
+"""Rendering: the one place that decides whether a request gets a full page or, from HTMX,
+only the fragments that change with the flash banner riding along out-of-band."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.templating import Jinja2Templates
+
+from csrf import csrf_token
+from flash import pop_flashes, pop_form
+from settings import BASE_DIR
+
+templates = Jinja2Templates(env=Environment(loader=FileSystemLoader(BASE_DIR), autoescape=True))
+templates.env.globals.update(csrf_token=csrf_token, pop_flashes=pop_flashes)
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def page(request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200) -> Response:
+    """A full page; a form refused earlier without JavaScript comes back with what was typed."""
+    context = {"form": pop_form(request) if "session" in request.scope else {}, **(context or {})}
+    return templates.TemplateResponse(request, name, context, status_code=status)
+
+
+def fragments(
+    request: Request, names: Sequence[str], context: dict[str, Any] | None = None, status: int = 200
+) -> Response:
+    context = {"request": request, **(context or {})}
+    html = "".join(templates.get_template(name).render(context) for name in names)
+    html += templates.get_template("partials/flash.html").render(request=request, oob=True)
+    return HTMLResponse(html, status_code=status)
+
+
+def after_post(
+    request: Request, redirect_to: str, names: Sequence[str] = (), context: dict[str, Any] | None = None,
+    status: int = 200,
+) -> Response:
+    """Post/Redirect/Get for a plain form; for HTMX, the fragments that change in place."""
+    if is_htmx(request):
+        return fragments(request, names, context, status)
+    return RedirectResponse(redirect_to, status_code=303)
+
+
+def go_to(request: Request, url: str) -> Response:
+    """Send the browser to another page: a 303 for a plain form, HX-Redirect for HTMX."""
+    if is_htmx(request):
+        return Response(status_code=200, headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=303)
+
+
+def error_response(request: Request, status: int, message: str) -> Response:
+    """An error as a page in the app's layout, or for HTMX as the flash banner alone,
+    leaving the part of the page the request aimed at untouched."""
+    if is_htmx(request):
+        html = templates.get_template("partials/flash.html").render(
+            request=request, oob=True, messages=[{"text": message, "category": "error"}]
+        )
+        return HTMLResponse(html, status_code=status, headers={"HX-Reswap": "none"})
+    context = {"status": status, "message": message}
+    return templates.TemplateResponse(request, "templates/error.html", context, status_code=status)

@@ -1,0 +1,51 @@
+"""Settings read from the environment (FLICKLIST_*), with safe defaults for a laptop."""
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from starlette.config import Config
+
+BASE_DIR = Path(__file__).resolve().parent
+VAR_DIR = BASE_DIR / "var"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    secret_key: str
+    https_only: bool
+    session_idle_seconds: int
+    session_absolute_seconds: int
+    max_body_bytes: int
+    migrate_on_start: bool
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    config = Config(environ=os.environ if environ is None else environ, env_prefix="FLICKLIST_")
+    return Settings(
+        database_url=config("DATABASE_URL", default=f"sqlite+aiosqlite:///{VAR_DIR / 'flicklist.sqlite3'}"),
+        secret_key=config("SECRET_KEY", default="") or read_or_create_secret_key(VAR_DIR / "secret_key"),
+        https_only=config("HTTPS", cast=bool, default=False),
+        session_idle_seconds=config("SESSION_IDLE_SECONDS", cast=int, default=14 * 24 * 3600),
+        session_absolute_seconds=config("SESSION_ABSOLUTE_SECONDS", cast=int, default=30 * 24 * 3600),
+        max_body_bytes=config("MAX_BODY_BYTES", cast=int, default=64 * 1024),
+        migrate_on_start=config("MIGRATE_ON_START", cast=bool, default=False),
+    )
+
+
+def read_or_create_secret_key(path: Path) -> str:
+    """The signing key kept in a file outside git, made once on first start.
+
+    O_EXCL makes the first of several starting workers write it and the others read it.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(descriptor, "w") as file:
+        key = secrets.token_urlsafe(48)
+        file.write(key)
+    return key
