@@ -15,8 +15,15 @@ from settings import load_settings
 
 
 def serve(args: argparse.Namespace) -> int:
-    uvicorn.run("app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
-                proxy_headers=False, log_level="info")
+    uvicorn.run(
+        "app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=False,
+        log_level="info",
+    )
     return 0
 
 
@@ -78,7 +85,9 @@ def users_create(args: argparse.Namespace) -> int:
     password = read_password(args)
     if error := auth.check_password(password, args.email):
         raise CommandError(error)
-    user_id = asyncio.run(with_engine(lambda engine: auth.create_user(engine, auth.normalise_email(args.email), password)))
+    user_id = asyncio.run(
+        with_engine(lambda engine: auth.create_user(engine, auth.normalise_email(args.email), password))
+    )
     if user_id is None:
         raise CommandError(f"An account for {args.email} already exists.")
     print(f"Created user {user_id} <{auth.normalise_email(args.email)}>.")
@@ -106,8 +115,10 @@ def users_set_password(args: argparse.Namespace) -> int:
         password_hash = await auth.hash_password(password)
         async with engine.begin() as connection:
             query = (
-                update(users).where(users.c.email == auth.normalise_email(args.email))
-                .values(password_hash=password_hash).returning(users.c.id)
+                update(users)
+                .where(users.c.email == auth.normalise_email(args.email))
+                .values(password_hash=password_hash)
+                .returning(users.c.id)
             )
             user = (await connection.execute(query)).first()
             if user is not None:
@@ -134,7 +145,9 @@ def parser() -> argparse.ArgumentParser:
     db.add_parser("upgrade", help="apply pending migrations").set_defaults(run=db_upgrade)
     db.add_parser("current", help="show the schema revision; exit 1 if not at head").set_defaults(run=db_current)
 
-    user_commands = commands.add_parser("users", help="manage accounts").add_subparsers(dest="users_command", required=True)
+    user_commands = commands.add_parser("users", help="manage accounts").add_subparsers(
+        dest="users_command", required=True
+    )
     user_commands.add_parser("list", help="list accounts").set_defaults(run=users_list)
     for name, run, help_text in (
         ("create", users_create, "create an account (password from FLICKLIST_PASSWORD or asked)"),

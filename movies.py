@@ -66,8 +66,13 @@ async def add(request: Request) -> Response:
             async with request.app.state.engine.begin() as connection:
                 result = await connection.execute(
                     insert(movies)
-                    .values(user_id=request.state.user.id, title=title, title_key=title.casefold(), watched=False,
-                            added_at=now())
+                    .values(
+                        user_id=request.state.user.id,
+                        title=title,
+                        title_key=title.casefold(),
+                        watched=False,
+                        added_at=now(),
+                    )
                     .returning(movies.c.id, movies.c.title, movies.c.rating)
                 )
                 movie = result.one()

@@ -13,7 +13,9 @@ from csrf import csrf_token
 from flash import pop_flashes, pop_form
 from settings import BASE_DIR
 
-templates = Jinja2Templates(env=Environment(loader=FileSystemLoader(BASE_DIR), autoescape=True))
+templates = Jinja2Templates(
+    env=Environment(loader=FileSystemLoader(BASE_DIR), autoescape=True, trim_blocks=True, lstrip_blocks=True)
+)
 templates.env.globals.update(csrf_token=csrf_token, pop_flashes=pop_flashes)
 
 
@@ -37,7 +39,10 @@ def fragments(
 
 
 def after_post(
-    request: Request, redirect_to: str, names: Sequence[str] = (), context: dict[str, Any] | None = None,
+    request: Request,
+    redirect_to: str,
+    names: Sequence[str] = (),
+    context: dict[str, Any] | None = None,
     status: int = 200,
 ) -> Response:
     """Post/Redirect/Get for a plain form; for HTMX, the fragments that change in place."""

@@ -1,0 +1,96 @@
+"""Fixtures: a fresh app and database for each test, a visitor who browses it over HTTP, and a
+logged-in user. FLICKLIST_TEST_DATABASE_URL=postgresql+asyncpg://… runs the suite on PostgreSQL."""
+
+import os
+import secrets
+import shutil
+from collections.abc import AsyncIterator
+
+import pytest
+from httpx import ASGITransport, AsyncClient
+from sqlalchemy import text
+from support import Visitor
+
+from app import create_app
+from db import Base, make_engine, upgrade
+from settings import Settings
+
+POSTGRES_URL = os.environ.get("FLICKLIST_TEST_DATABASE_URL", "")
+
+
+def make_settings(database_url: str) -> Settings:
+    return Settings(
+        database_url=database_url,
+        secret_key=secrets.token_urlsafe(32),
+        https_only=False,
+        session_idle_seconds=3600,
+        session_absolute_seconds=86400,
+        max_body_bytes=64 * 1024,
+        migrate_on_start=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory) -> str:
+    """Migrations run once a session; each test then starts from a copy (SQLite) or emptied tables (PostgreSQL)."""
+    if POSTGRES_URL:
+        upgrade(POSTGRES_URL)
+        return POSTGRES_URL
+    path = tmp_path_factory.mktemp("template") / "flicklist.sqlite3"
+    upgrade(f"sqlite+aiosqlite:///{path}")
+    return str(path)
+
+
+@pytest.fixture
+async def database_url(migrated_template, tmp_path) -> str:
+    if POSTGRES_URL:
+        engine = make_engine(POSTGRES_URL)
+        tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+        async with engine.begin() as connection:
+            await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        await engine.dispose()
+        return POSTGRES_URL
+    path = tmp_path / "flicklist.sqlite3"
+    shutil.copy(migrated_template, path)
+    return f"sqlite+aiosqlite:///{path}"
+
+
+@pytest.fixture
+def settings(database_url) -> Settings:
+    return make_settings(database_url)
+
+
+@pytest.fixture
+async def app(settings):
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        yield app
+
+
+@pytest.fixture
+async def make_visitor(app) -> AsyncIterator:
+    clients = []
+
+    async def make() -> Visitor:
+        client = AsyncClient(transport=ASGITransport(app=app), base_url="http://testserver")
+        clients.append(client)
+        return Visitor(client)
+
+    yield make
+    for client in clients:
+        await client.aclose()
+
+
+@pytest.fixture
+async def visitor(make_visitor) -> Visitor:
+    return await make_visitor()
+
+
+@pytest.fixture
+async def user(make_visitor) -> Visitor:
+    """A visitor who has registered as ann@example.com and is logged in."""
+    ann = await make_visitor()
+    response = await ann.register("ann@example.com")
+    assert response.headers["location"] == "/"
+    await ann.get("/")
+    return ann

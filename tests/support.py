@@ -1,0 +1,62 @@
+"""What the tests share besides fixtures: a visitor who browses like a browser, and how a user reads the banner."""
+
+import re
+
+from httpx import AsyncClient, Response
+
+PASSWORD = "correct horse battery staple"
+
+
+class Visitor:
+    """A browser as the tests see it: keeps cookies, and sends the CSRF token its last page gave it."""
+
+    def __init__(self, client: AsyncClient) -> None:
+        self.client = client
+        self.csrf_token: str | None = None
+
+    async def get(self, url: str, htmx: bool = False) -> Response:
+        response = await self.client.get(url, headers=self.htmx_headers() if htmx else {})
+        if match := re.search(r'<meta name="csrf-token" content="([^"]*)"', response.text):
+            self.csrf_token = match.group(1)
+        return response
+
+    async def post(self, url: str, data: dict | None = None, htmx: bool = False, headers: dict | None = None):
+        if self.csrf_token is None:
+            await self.get("/login")
+        fields = {"csrf_token": self.csrf_token, **(data or {})}
+        headers = {**(self.htmx_headers() if htmx else {}), **(headers or {})}
+        response = await self.client.post(url, data=fields, headers=headers)
+        if url in ("/register", "/login", "/logout"):
+            self.csrf_token = None  # the session was replaced; the next page hands out a new token
+        return response
+
+    @staticmethod
+    def htmx_headers() -> dict[str, str]:
+        return {"HX-Request": "true", "HX-Current-URL": "http://testserver/watched"}
+
+    async def register(self, email: str, password: str = PASSWORD, verify: str | None = None, htmx=False):
+        fields = {"email": email, "password": password, "verify": password if verify is None else verify}
+        return await self.post("/register", fields, htmx=htmx)
+
+    async def login(self, email: str, password: str = PASSWORD, htmx=False, next: str | None = None):
+        return await self.post(
+            "/login" + (f"?next={next}" if next else ""), {"email": email, "password": password}, htmx=htmx
+        )
+
+    async def logout(self):
+        return await self.post("/logout")
+
+    async def add(self, title: str, htmx=False) -> Response:
+        return await self.post("/movies", {"title": title}, htmx=htmx)
+
+    async def movie_id(self, title: str, page: str = "/") -> int:
+        html = (await self.get(page)).text
+        match = re.search(rf'<li id="movie-(\d+)" class="movie">\s*<span class="title">{re.escape(title)}</span>', html)
+        assert match, f"{title!r} is not on {page}"
+        return int(match.group(1))
+
+
+def flashes(html: str) -> list[str]:
+    """The messages in the flash banner, as the user reads them."""
+    banner = re.search(r'<div id="flash".*?</div>', html, re.S)
+    return re.findall(r'<p class="flash[^"]*">(.*?)</p>', banner.group(0)) if banner else []

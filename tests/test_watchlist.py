@@ -1,0 +1,144 @@
+"""Keeping a watchlist with plain forms: add, cross off, rate, put back, delete; each user alone."""
+
+import pytest
+from support import flashes
+
+
+async def test_an_added_movie_appears_on_the_watchlist_with_a_flash(user):
+    response = await user.add("  The   Third Man  ")
+    assert (response.status_code, response.headers["location"]) == (303, "/")
+    page = await user.get("/")
+    assert '<span class="title">The Third Man</span>' in page.text
+    assert flashes(page.text) == ["Added &#39;The Third Man&#39; to your watchlist."]
+
+
+async def test_a_flash_is_shown_once(user):
+    await user.add("Heat")
+    assert flashes((await user.get("/")).text) == ["Added &#39;Heat&#39; to your watchlist."]
+    assert flashes((await user.get("/")).text) == []
+
+
+async def test_a_blank_title_is_refused(user):
+    await user.add("   ")
+    page = await user.get("/")
+    assert flashes(page.text) == ["Please specify the movie you want to add."]
+    assert 'class="movie"' not in page.text
+
+
+async def test_a_title_over_200_characters_is_refused_and_kept_in_the_form(user):
+    await user.add("x" * 201)
+    page = await user.get("/")
+    assert flashes(page.text) == ["A title can be at most 200 characters long."]
+    assert f'value="{"x" * 201}"' in page.text
+    assert (await user.add("x" * 200)).headers["location"] == "/"
+
+
+async def test_the_same_title_twice_is_refused_whatever_its_case(user):
+    await user.add("Heat")
+    await user.get("/")
+    await user.add("HEAT")
+    page = await user.get("/")
+    assert flashes(page.text) == ["&#39;HEAT&#39; is already on your list."]
+    assert page.text.count('class="movie"') == 1
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Gigli",
+        "gigli",
+        "Star Wars Episode 1: Attack of the Clones",
+        "PAUL BLART: MALL COP 2",
+        "Nine Lives",
+        "starship troopers",
+    ],
+)
+async def test_terrible_movies_are_refused(user, title):
+    await user.add(title)
+    page = await user.get("/")
+    assert flashes(page.text) == [f"Trust me, you don&#39;t want to add &#39;{title}&#39; to your Watchlist"]
+    assert 'class="movie"' not in page.text
+
+
+async def test_crossing_off_moves_a_movie_to_watched(user):
+    await user.add("Heat")
+    movie_id = await user.movie_id("Heat")
+    response = await user.post(f"/movies/{movie_id}/watched")
+    assert (response.status_code, response.headers["location"]) == (303, "/")
+    watchlist = await user.get("/")
+    assert "Heat</span>" not in watchlist.text
+    assert flashes(watchlist.text) == ["Crossed off &#39;Heat&#39;. Rate it on your Watched list."]
+    assert await user.movie_id("Heat", page="/watched") == movie_id
+
+
+async def test_putting_a_movie_back_returns_it_to_the_watchlist(user):
+    await user.add("Heat")
+    movie_id = await user.movie_id("Heat")
+    await user.post(f"/movies/{movie_id}/watched")
+    response = await user.post(f"/movies/{movie_id}/unwatched")
+    assert response.headers["location"] == "/watched"
+    assert "Heat</span>" not in (await user.get("/watched")).text
+    assert await user.movie_id("Heat") == movie_id
+
+
+async def test_a_rating_is_saved_and_shown_checked_on_the_watched_page(user):
+    await user.add("Heat")
+    movie_id = await user.movie_id("Heat")
+    await user.post(f"/movies/{movie_id}/watched")
+    await user.get("/watched")
+    response = await user.post(f"/movies/{movie_id}/rating", {"rating": "4"})
+    assert (response.status_code, response.headers["location"]) == (303, "/watched")
+    page = (await user.get("/watched")).text
+    assert 'name="rating" value="4" checked>' in page
+    for other in ("1", "2", "3", "5"):
+        assert f'name="rating" value="{other}">' in page
+    assert flashes(page) == ["Rated &#39;Heat&#39; 4 out of 5."]
+
+
+@pytest.mark.parametrize("rating", ["0", "6", "", "four", "3.5", "-1"])
+async def test_a_rating_outside_1_to_5_is_refused_and_changes_nothing(user, rating):
+    await user.add("Heat")
+    movie_id = await user.movie_id("Heat")
+    await user.post(f"/movies/{movie_id}/watched")
+    response = await user.post(f"/movies/{movie_id}/rating", {"rating": rating})
+    assert response.status_code == 422
+    assert "Choose a rating from 1 to 5 stars." in response.text
+    assert " checked>" not in (await user.get("/watched")).text
+
+
+async def test_deleting_a_movie_removes_it(user):
+    await user.add("Heat")
+    movie_id = await user.movie_id("Heat")
+    response = await user.post(f"/movies/{movie_id}/delete")
+    assert response.headers["location"] == "/"
+    page = await user.get("/")
+    assert "Heat</span>" not in page.text
+    assert flashes(page.text) == ["Deleted &#39;Heat&#39;."]
+
+
+async def test_nobody_sees_or_touches_another_users_movies(user, make_visitor):
+    await user.add("Heat")
+    movie_id = await user.movie_id("Heat")
+    bob = await make_visitor()
+    await bob.register("bob@example.com")
+    assert "Heat" not in (await bob.get("/")).text
+    for action, data in (("watched", {}), ("unwatched", {}), ("rating", {"rating": "1"}), ("delete", {})):
+        response = await bob.post(f"/movies/{movie_id}/{action}", data)
+        assert response.status_code == 404, action
+        assert "That movie is not on your list." in response.text
+    assert await user.movie_id("Heat") == movie_id, "Ann's movie is untouched"
+    assert (await bob.add("Heat")).headers["location"] == "/", "the same title on another list is fine"
+
+
+@pytest.mark.parametrize("path", ["/movies/999/watched", "/movies/abc/watched", "/movies/99999999999999999999/delete"])
+async def test_a_movie_that_does_not_exist_is_a_404_page(user, path):
+    response = await user.post(path)
+    assert response.status_code == 404
+    assert "<h1>" in response.text and "Traceback" not in response.text
+
+
+async def test_what_a_user_typed_is_never_rendered_raw(user):
+    await user.add("<script>alert(1)</script>")
+    page = (await user.get("/")).text
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
