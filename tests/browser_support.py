@@ -1,0 +1,73 @@
+"""A live uvicorn server and Debian's Chromium for the browser tests."""
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def require_chromium() -> None:
+    """Browser tests skip on a machine without Chromium, except in CI, where they must run."""
+    if CHROMIUM.exists():
+        return
+    reason = f"{CHROMIUM} is not installed (apt-get install chromium)"
+    if os.environ.get("FLICKLIST_REQUIRE_BROWSER") == "1":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class LiveServer:
+    """`flicklist serve` in a child process, exactly as `make run` starts it."""
+
+    def __init__(self, database_url: str, workers: int = 1, extra_env: dict[str, str] | None = None) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {
+            **os.environ,
+            "FLICKLIST_DATABASE_URL": database_url,
+            "FLICKLIST_SECRET_KEY": "live-server-test-key-" + str(self.port),
+            **(extra_env or {}),
+        }
+        command = [sys.executable, "-m", "cli", "serve", "--port", str(self.port), "--workers", str(workers)]
+        # A file, not a pipe: a pipe nobody reads would fill up and stall the server.
+        self.log = tempfile.TemporaryFile(mode="w+")
+        self.process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=self.log, stderr=self.log)
+        self.wait_until_up()
+
+    def wait_until_up(self, timeout: float = 20) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                self.log.seek(0)
+                raise RuntimeError(f"server exited: {self.log.read()}")
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("server did not start in time")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
