@@ -46,7 +46,7 @@ class LiveServer:
         }
         command = [sys.executable, "-m", "cli", "serve", "--port", str(self.port), "--workers", str(workers)]
         # A file, not a pipe: a pipe nobody reads would fill up and stall the server.
-        self.log = tempfile.TemporaryFile(mode="w+")
+        self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=self.log, stderr=self.log)
         self.wait_until_up()
 
