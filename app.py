@@ -3,6 +3,7 @@
 from contextlib import asynccontextmanager
 
 import anyio
+from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.convertors import IntegerConvertor, register_url_convertor
 from starlette.middleware import Middleware
@@ -34,22 +35,29 @@ class SchemaOutOfDate(RuntimeError):
     pass
 
 
+async def ensure_schema(engine: AsyncEngine, settings: Settings) -> None:
+    current, head = await current_revision(engine), head_revision()
+    if current == head:
+        return
+    if not settings.migrate_on_start:
+        raise SchemaOutOfDate(
+            f"The database schema is at revision {current or 'none'} but this code needs {head}. "
+            "Run `flicklist db upgrade` (or set FLICKLIST_MIGRATE_ON_START=1)."
+        )
+    await anyio.to_thread.run_sync(upgrade, settings.database_url)
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
     engine = make_engine(settings.database_url)
 
     @asynccontextmanager
     async def lifespan(app: Starlette):
-        current, head = await current_revision(engine), head_revision()
-        if current != head:
-            if not settings.migrate_on_start:
-                raise SchemaOutOfDate(
-                    f"The database schema is at revision {current or 'none'} but this code needs {head}. "
-                    "Run `flicklist db upgrade` (or set FLICKLIST_MIGRATE_ON_START=1)."
-                )
-            await anyio.to_thread.run_sync(upgrade, settings.database_url)
-        yield
-        await engine.dispose()
+        try:
+            await ensure_schema(engine, settings)
+            yield
+        finally:
+            await engine.dispose()
 
     movie = "/movies/{movie_id:row_id}"
     routes = [
@@ -78,7 +86,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             https_only=settings.https_only,
         ),
         Middleware(BodyLimit, max_bytes=settings.max_body_bytes, refuse=error_response),
-        Middleware(CSRFProtection, refuse=error_response),
+        Middleware(CSRFProtection, refuse=error_response, public_origin=settings.public_origin),
         Middleware(auth.LoginWall),
     ]
     app = Starlette(routes=routes, middleware=middleware, exception_handlers=exception_handlers, lifespan=lifespan)

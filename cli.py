@@ -8,6 +8,7 @@ import sys
 
 import uvicorn
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import DBAPIError
 
 import auth
 from db import current_revision, head_revision, make_engine, upgrade, users
@@ -166,7 +167,13 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except CommandError as error:
         print(f"flicklist: {error}", file=sys.stderr)
-        return 1
+    except (DBAPIError, OSError) as error:
+        reason = getattr(error, "orig", None) or error
+        print(
+            f"flicklist: the database refused: {reason}\nIs it reachable, and has `flicklist db upgrade` been run?",
+            file=sys.stderr,
+        )
+    return 1
 
 
 if __name__ == "__main__":

@@ -3,7 +3,6 @@ requests the browser says come from another site (the logic of Go's CrossOriginP
 
 import hmac
 import secrets
-from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
@@ -21,7 +20,7 @@ def csrf_token(request: Request) -> str:
     return request.session["csrf"]
 
 
-def is_cross_origin(headers: Headers, scheme: str) -> bool:
+def is_cross_origin(headers: Headers, own_origin: str) -> bool:
     fetch_site = headers.get("sec-fetch-site")
     if fetch_site is not None:
         return fetch_site not in ("same-origin", "none")
@@ -29,21 +28,24 @@ def is_cross_origin(headers: Headers, scheme: str) -> bool:
     if origin is None:
         # Neither header: not a browser, or one too old to send them; the token still applies.
         return False
-    parts = urlsplit(origin)
-    return origin == "null" or (parts.scheme, parts.netloc) != (scheme, headers.get("host"))
+    return origin != own_origin
 
 
 class CSRFProtection:
-    def __init__(self, app: ASGIApp, refuse: Refuse) -> None:
+    def __init__(self, app: ASGIApp, refuse: Refuse, public_origin: str = "") -> None:
         self.app = app
         self.refuse = refuse
+        # Behind a proxy the Host the app sees may not be the one the browser used; then the
+        # configured public origin is the one to compare against.
+        self.public_origin = public_origin
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
             await self.app(scope, receive, send)
             return
         request = Request(scope, receive)
-        if is_cross_origin(request.headers, scope["scheme"]):
+        own_origin = self.public_origin or f"{scope['scheme']}://{request.headers.get('host', '')}"
+        if is_cross_origin(request.headers, own_origin):
             await self.refuse(request, 403, "Cross-site form posts are refused.")(scope, receive, send)
             return
         body = await request.body()

@@ -20,6 +20,8 @@ class Settings:
     session_absolute_seconds: int
     max_body_bytes: int
     migrate_on_start: bool
+    public_origin: str
+    trusted_proxies: str
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -32,6 +34,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         session_absolute_seconds=config("SESSION_ABSOLUTE_SECONDS", cast=int, default=30 * 24 * 3600),
         max_body_bytes=config("MAX_BODY_BYTES", cast=int, default=64 * 1024),
         migrate_on_start=config("MIGRATE_ON_START", cast=bool, default=False),
+        public_origin=config("PUBLIC_ORIGIN", default="").rstrip("/"),
+        trusted_proxies=config("TRUSTED_PROXIES", default=""),
     )
 
 

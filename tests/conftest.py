@@ -27,6 +27,8 @@ def make_settings(database_url: str) -> Settings:
         session_absolute_seconds=86400,
         max_body_bytes=64 * 1024,
         migrate_on_start=False,
+        public_origin="",
+        trusted_proxies="",
     )
 
 

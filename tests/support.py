@@ -34,9 +34,11 @@ class Visitor:
     def htmx_headers() -> dict[str, str]:
         return {"HX-Request": "true", "HX-Current-URL": "http://testserver/watched"}
 
-    async def register(self, email: str, password: str = PASSWORD, verify: str | None = None, htmx=False):
+    async def register(
+        self, email: str, password: str = PASSWORD, verify: str | None = None, htmx=False, headers=None
+    ) -> Response:
         fields = {"email": email, "password": password, "verify": password if verify is None else verify}
-        return await self.post("/register", fields, htmx=htmx)
+        return await self.post("/register", fields, htmx=htmx, headers=headers)
 
     async def login(self, email: str, password: str = PASSWORD, htmx=False, next: str | None = None):
         return await self.post(

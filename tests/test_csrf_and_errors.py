@@ -81,3 +81,23 @@ async def test_a_form_that_cannot_be_parsed_is_a_400(user):
     )
     assert response.status_code == 400
     assert "<h1>" in response.text and "Traceback" not in response.text
+
+
+async def test_behind_a_proxy_the_origin_is_compared_with_the_configured_public_origin(settings):
+    from dataclasses import replace
+
+    from httpx import ASGITransport, AsyncClient
+    from support import Visitor
+
+    from app import create_app
+
+    app = create_app(replace(settings, public_origin="https://flicks.example"))
+    async with (
+        app.router.lifespan_context(app),
+        AsyncClient(transport=ASGITransport(app=app), base_url="http://testserver") as client,
+    ):
+        visitor = Visitor(client)
+        refused = await visitor.register("ann@example.com", headers={"Origin": "http://testserver"})
+        assert refused.status_code == 403
+        accepted = await visitor.register("ann@example.com", headers={"Origin": "https://flicks.example"})
+        assert accepted.headers["location"] == "/"
