@@ -19,6 +19,7 @@ from db import current_revision, head_revision, make_engine, upgrade
 from errors import exception_handlers
 from health import healthz
 from rendering import error_response
+from security_headers import SecurityHeaders
 from settings import BASE_DIR, Settings, load_settings
 
 
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Mount("/static", StaticFiles(directory=BASE_DIR / "static"), name="static"),
     ]
     middleware = [
+        Middleware(SecurityHeaders, https=settings.https_only),
         Middleware(
             SessionMiddleware,
             secret_key=settings.secret_key,

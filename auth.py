@@ -1,6 +1,7 @@
 """Accounts: register, log in, log out, password hashing, and the login wall that keeps
 every page but the sign-in pages for logged-in users."""
 
+import gzip
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -20,7 +21,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from db import login_sessions, now, users
 from flash import flash
 from forms import form_fields, refuse_form
-from rendering import go_to, is_htmx, page
+import throttle
+from rendering import error_response, go_to, is_htmx, page
+from settings import BASE_DIR
 
 PASSWORD_MIN = 15
 PASSWORD_MAX = 1024
@@ -75,15 +78,34 @@ def check_email(email: str) -> str | None:
     return None
 
 
+def load_common_passwords() -> frozenset[str]:
+    """Published lists of passwords people actually use (see data/README.md), kept to those
+    the length rule would otherwise let through."""
+    with gzip.open(COMMON_PASSWORDS_FILE, "rt", encoding="utf-8") as lines:
+        return frozenset(line.rstrip("\n") for line in lines if line.strip())
+
+
+COMMON_PASSWORDS_FILE = BASE_DIR / "data" / "common-passwords.txt.gz"
+COMMON_PASSWORDS = load_common_passwords()
+
+
 def check_password(password: str, email: str) -> str | None:
-    """NIST SP 800-63B-4 length rules, counted in code points, exactly as typed."""
+    """NIST SP 800-63B-4: length counted in code points, exactly as typed; no composition
+    rules; refused when common or built around words this site or the user gives away."""
     if len(password) < PASSWORD_MIN:
         return f"Password must be at least {PASSWORD_MIN} characters long."
     if len(password) > PASSWORD_MAX:
         return f"Password must be at most {PASSWORD_MAX:,} characters long."
+    folded = password.casefold()
     address = (normalise_email(email) or email).casefold()
-    if password.casefold() in (address, address.partition("@")[0]):
+    if folded in (address, address.partition("@")[0]):
         return "Password must not be your email address."
+    if folded in COMMON_PASSWORDS:
+        return "That password is on a list of commonly used passwords. Please choose another."
+    for word in (address.partition("@")[0], "flicklist"):
+        # A word anyone can guess adds nothing: what is left must meet the length rule alone.
+        if len(word) >= 4 and word in folded and len(folded.replace(word, "")) < PASSWORD_MIN:
+            return f"Password must not be built around '{word}'; add more of your own words."
     return None
 
 
@@ -115,9 +137,12 @@ async def start_session(request: Request, user_id: int) -> None:
     request.session["sid"] = token
 
 
-async def end_sessions(connection: AsyncConnection, user_id: int) -> None:
-    """Log a user out everywhere."""
-    await connection.execute(delete(login_sessions).where(login_sessions.c.user_id == user_id))
+async def end_sessions(connection: AsyncConnection, user_id: int, keep_token: str | None = None) -> None:
+    """Log a user out everywhere, or everywhere but the browser holding `keep_token`."""
+    query = delete(login_sessions).where(login_sessions.c.user_id == user_id)
+    if keep_token is not None:
+        query = query.where(login_sessions.c.token_hash != token_hash(keep_token))
+    await connection.execute(query)
 
 
 async def load_user(engine: AsyncEngine, token: str, idle_seconds: int, absolute_seconds: int) -> CurrentUser | None:
@@ -235,28 +260,49 @@ async def login_page(request: Request) -> Response:
     return page(request, "templates/login.html", {"next": safe_next(request.query_params.get("next"))})
 
 
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def too_many_attempts(request: Request, wait: int) -> Response:
+    response = error_response(request, 429, f"Too many attempts, try again in {wait} s.")
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
 async def login(request: Request) -> Response:
+    engine = request.app.state.engine
     fields = await form_fields(request, "email", "password", "next")
     fields["next"] = safe_next(request.query_params.get("next") or fields["next"])
     email = normalise_email(fields["email"])
+    throttle_key = email or fields["email"].strip().casefold()
+    if wait := await throttle.seconds_to_wait(engine, throttle_key, client_address(request)):
+        return too_many_attempts(request, wait)
     row = None
     if email is not None:
-        async with request.app.state.engine.connect() as connection:
+        async with engine.connect() as connection:
             query = select(users.c.id, users.c.email, users.c.password_hash).where(users.c.email == email)
             row = (await connection.execute(query)).first()
     # An unknown email costs a hash too, so the time taken does not tell which emails have accounts.
     matches = await password_matches(row.password_hash if row else DUMMY_HASH, fields["password"])
     if row is None or not matches:
+        await throttle.record_failure(engine, throttle_key, client_address(request))
         login_url = "/login" if fields["next"] == "/" else f"/login?next={quote(fields['next'])}"
         kept = {"email": fields["email"], "next": fields["next"]}
         return refuse_form(request, login_url, "partials/login_form.html", kept, {"password": LOGIN_FAILED})
-    if password_hasher.check_needs_rehash(row.password_hash):
-        new_hash = await hash_password(fields["password"])
-        async with request.app.state.engine.begin() as connection:
-            await connection.execute(update(users).where(users.c.id == row.id).values(password_hash=new_hash))
+    await throttle.forget_failures(engine, throttle_key, client_address(request))
+    await rehash_if_outdated(engine, row.id, row.password_hash, fields["password"])
     await start_session(request, row.id)
     flash(request, f"Welcome back, {row.email}!", "success")
     return go_to(request, fields["next"])
+
+
+async def rehash_if_outdated(engine: AsyncEngine, user_id: int, password_hash: str, password: str) -> None:
+    """A hash made with older Argon2 parameters is replaced, now that the password is at hand."""
+    if password_hasher.check_needs_rehash(password_hash):
+        new_hash = await hash_password(password)
+        async with engine.begin() as connection:
+            await connection.execute(update(users).where(users.c.id == user_id).values(password_hash=new_hash))
 
 
 async def logout(request: Request) -> Response:

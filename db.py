@@ -75,9 +75,21 @@ class Movie(Base):
     watched_at: Mapped[int | None] = mapped_column(BigInteger)
 
 
+class LoginThrottle(Base):
+    """Failed logins counted per key (an account, a client address, or the pair), kept in the
+    database so every worker process sees the same count."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    last_failure_at: Mapped[int] = mapped_column(BigInteger)
+
+
 users = User.__table__
 login_sessions = LoginSession.__table__
 movies = Movie.__table__
+login_throttle = LoginThrottle.__table__
 
 
 def make_engine(database_url: str) -> AsyncEngine:
