@@ -1,0 +1,88 @@
+"""The account page: change the password, log out everywhere else, delete the account."""
+
+from sqlalchemy import delete, func, select, update
+from starlette.requests import Request
+from starlette.responses import Response
+
+import throttle
+from auth import (
+    PASSWORD_RULE,
+    check_password,
+    client_address,
+    end_sessions,
+    hash_password,
+    password_matches,
+    too_many_attempts,
+)
+from db import movies, users
+from flash import flash
+from forms import form_fields, refuse_form
+from rendering import after_post, go_to, page
+
+WRONG_PASSWORD = "That is not your current password."
+
+
+async def account_page(request: Request) -> Response:
+    return page(request, "templates/account.html", {"password_rule": PASSWORD_RULE})
+
+
+async def current_password_matches(request: Request, password: str) -> bool | Response:
+    """Checks the password the user typed to confirm a change, throttled like a login, since a
+    borrowed session could otherwise guess it at leisure. A Response means: too many tries."""
+    engine, user = request.app.state.engine, request.state.user
+    if wait := await throttle.seconds_to_wait(engine, user.email, client_address(request)):
+        return too_many_attempts(request, wait)
+    async with engine.connect() as connection:
+        stored = (await connection.execute(select(users.c.password_hash).where(users.c.id == user.id))).scalar_one()
+    if await password_matches(stored, password):
+        return True
+    await throttle.record_failure(engine, user.email, client_address(request))
+    return False
+
+
+async def change_password(request: Request) -> Response:
+    fields = await form_fields(request, "current", "password", "verify")
+    user = request.state.user
+    errors = {"password": check_password(fields["password"], user.email)}
+    if not errors["password"] and fields["password"] != fields["verify"]:
+        errors["verify"] = "Passwords did not match."
+    checked = await current_password_matches(request, fields["current"])
+    if isinstance(checked, Response):
+        return checked
+    if not checked:
+        errors["current"] = WRONG_PASSWORD
+    if any(errors.values()):
+        context = {"password_rule": PASSWORD_RULE}
+        return refuse_form(request, "/account", "partials/password_form.html", {}, errors, context)
+    new_hash = await hash_password(fields["password"])
+    async with request.app.state.engine.begin() as connection:
+        await connection.execute(update(users).where(users.c.id == user.id).values(password_hash=new_hash))
+        await end_sessions(connection, user.id, keep_token=request.session["sid"])
+    flash(request, "Password changed. Every other browser you were logged in on has been logged out.", "success")
+    return after_post(request, "/account", ["partials/password_form.html"], {"password_rule": PASSWORD_RULE})
+
+
+async def log_out_elsewhere(request: Request) -> Response:
+    async with request.app.state.engine.begin() as connection:
+        await end_sessions(connection, request.state.user.id, keep_token=request.session["sid"])
+    flash(request, "Logged out everywhere else. This browser stays logged in.", "success")
+    return after_post(request, "/account")
+
+
+async def delete_account(request: Request) -> Response:
+    password = (await form_fields(request, "confirm"))["confirm"]
+    checked = await current_password_matches(request, password)
+    if isinstance(checked, Response):
+        return checked
+    if not checked:
+        return refuse_form(request, "/account", "partials/delete_account_form.html", {}, {"confirm": WRONG_PASSWORD})
+    user = request.state.user
+    async with request.app.state.engine.begin() as connection:
+        count = (await connection.execute(select(func.count()).where(movies.c.user_id == user.id))).scalar_one()
+        # Movies and sessions go with the user (ON DELETE CASCADE).
+        await connection.execute(delete(users).where(users.c.id == user.id))
+    request.session.clear()
+    flash(request, f"Your account and its {count} movie{'s' if count != 1 else ''} are deleted. Goodbye!", "success")
+    response = go_to(request, "/register")
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response

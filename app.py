@@ -11,6 +11,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+import account
 import auth
 import movies
 from body_limit import BodyLimit
@@ -69,6 +70,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route(f"{movie}/unwatched", movies.put_back, methods=["POST"]),
         Route(f"{movie}/rating", movies.rate, methods=["POST"]),
         Route(f"{movie}/delete", movies.remove, methods=["POST"]),
+        Route("/account", account.account_page),
+        Route("/account/password", account.change_password, methods=["POST"]),
+        Route("/account/logout-others", account.log_out_elsewhere, methods=["POST"]),
+        Route("/account/delete", account.delete_account, methods=["POST"]),
         Route("/register", auth.register_page),
         Route("/register", auth.register, methods=["POST"]),
         Route("/login", auth.login_page),

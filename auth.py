@@ -18,10 +18,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+import throttle
 from db import login_sessions, now, users
 from flash import flash
 from forms import form_fields, refuse_form
-import throttle
 from rendering import error_response, go_to, is_htmx, page
 from settings import BASE_DIR
 

@@ -55,8 +55,9 @@ async def record_failure(engine: AsyncEngine, email: str, client: str) -> None:
     SQLite never has to upgrade a read lock, and two workers racing on a new key both count."""
     timestamp = now()
     counted = update(login_throttle).values(
-        failures=case((timestamp - login_throttle.c.last_failure_at >= FORGET_AFTER, 1),
-                      else_=login_throttle.c.failures + 1),
+        failures=case(
+            (timestamp - login_throttle.c.last_failure_at >= FORGET_AFTER, 1), else_=login_throttle.c.failures + 1
+        ),
         last_failure_at=timestamp,
     )
     for key in keys(email, client):

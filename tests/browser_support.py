@@ -36,6 +36,7 @@ class LiveServer:
     """`flicklist serve` in a child process, exactly as `make run` starts it."""
 
     def __init__(self, database_url: str, workers: int = 1, extra_env: dict[str, str] | None = None) -> None:
+        self.database_url = database_url
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {

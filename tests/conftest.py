@@ -73,8 +73,8 @@ async def app(settings):
 async def make_visitor(app) -> AsyncIterator:
     clients = []
 
-    async def make() -> Visitor:
-        client = AsyncClient(transport=ASGITransport(app=app), base_url="http://testserver")
+    async def make(address: str = "127.0.0.1") -> Visitor:
+        client = AsyncClient(transport=ASGITransport(app=app, client=(address, 50000)), base_url="http://testserver")
         clients.append(client)
         return Visitor(client)
 

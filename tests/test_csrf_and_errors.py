@@ -101,3 +101,30 @@ async def test_behind_a_proxy_the_origin_is_compared_with_the_configured_public_
         assert refused.status_code == 403
         accepted = await visitor.register("ann@example.com", headers={"Origin": "https://flicks.example"})
         assert accepted.headers["location"] == "/"
+
+
+# The cases of Go's net/http CrossOriginProtection tests, as they apply to one site.
+@pytest.mark.parametrize(
+    ("method", "headers", "allowed"),
+    [
+        ("GET", {"Sec-Fetch-Site": "cross-site"}, True),
+        ("POST", {"Sec-Fetch-Site": "same-origin"}, True),
+        ("POST", {"Sec-Fetch-Site": "none"}, True),
+        ("POST", {"Sec-Fetch-Site": "cross-site"}, False),
+        ("POST", {"Sec-Fetch-Site": "same-site"}, False),
+        ("POST", {}, True),
+        ("POST", {"Origin": "http://testserver"}, True),
+        ("POST", {"Origin": "https://testserver"}, False),
+        ("POST", {"Origin": "http://testserver:8080"}, False),
+        ("POST", {"Origin": "http://evil.example"}, False),
+        ("POST", {"Origin": "null"}, False),
+        ("POST", {"Sec-Fetch-Site": "same-origin", "Origin": "http://evil.example"}, True),
+    ],
+)
+async def test_cross_origin_protection_follows_gos_rules(user, method, headers, allowed):
+    if method == "GET":
+        response = await user.client.get("/", headers=headers)
+        assert response.status_code == 200
+        return
+    response = await user.post("/movies", {"title": "Heat"}, headers=headers)
+    assert (response.status_code != 403) is allowed

@@ -1,0 +1,75 @@
+"""Passwords and logins: the blocklist, context words, throttling, rehashing."""
+
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import select, update
+from support import PASSWORD, flashes
+
+from db import login_throttle, users
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("1qaz2wsx3edc4rfv", "That password is on a list of commonly used passwords. Please choose another."),
+        ("123456789987654321", "That password is on a list of commonly used passwords. Please choose another."),
+        ("FlickList2026!!!", "Password must not be built around &#39;flicklist&#39;; add more of your own words."),
+        ("annabel.lee12345", "Password must not be built around &#39;annabel.lee&#39;; add more of your own words."),
+    ],
+)
+async def test_common_and_guessable_passwords_are_refused_saying_why(visitor, password, message):
+    await visitor.register("annabel.lee@example.com", password=password)
+    assert flashes((await visitor.get("/register")).text) == [message]
+
+
+async def test_a_passphrase_that_merely_mentions_the_site_is_fine(visitor):
+    response = await visitor.register("ann@example.com", password="my flicklist is full of great films")
+    assert response.headers["location"] == "/"
+
+
+async def attempt(visitor, password="wrong password, again"):
+    return await visitor.login("ann@example.com", password=password)
+
+
+async def test_repeated_failures_on_one_account_get_429_with_the_wait(user):
+    await user.logout()
+    statuses = [(await attempt(user)).status_code for _ in range(5)]
+    assert statuses == [303] * 5, "five free failures"
+    await attempt(user)
+    blocked = await attempt(user)
+    assert blocked.status_code == 429
+    assert "Too many attempts, try again in" in blocked.text
+    assert int(blocked.headers["retry-after"]) >= 1
+    assert (await attempt(user, PASSWORD)).status_code == 429, "even the right password waits"
+
+
+async def test_the_wait_expires_and_the_owner_gets_back_in(user, app):
+    await user.logout()
+    for _ in range(7):
+        await attempt(user)
+    async with app.state.engine.begin() as connection:  # as if the waiting time had passed
+        await connection.execute(update(login_throttle).values(last_failure_at=login_throttle.c.last_failure_at - 600))
+    assert (await attempt(user, PASSWORD)).headers["location"] == "/"
+    async with app.state.engine.connect() as connection:
+        keys = (await connection.execute(select(login_throttle.c.key))).scalars().all()
+    assert not any(key.startswith(("pair:", "account:")) for key in keys), "success forgets the account's failures"
+
+
+async def test_an_attacker_elsewhere_does_not_lock_the_owner_out(user, app, make_visitor):
+    await user.logout()
+    attacker = await make_visitor(address="203.0.113.9")
+    for _ in range(7):
+        await attempt(attacker)
+    assert (await attempt(attacker)).status_code == 429
+    assert (await attempt(user, PASSWORD)).headers["location"] == "/", "the owner's own address is not blocked"
+
+
+async def test_a_hash_made_with_old_parameters_is_upgraded_at_login(user, app):
+    weak = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1).hash(PASSWORD)
+    async with app.state.engine.begin() as connection:
+        await connection.execute(update(users).values(password_hash=weak))
+    await user.logout()
+    assert (await user.login("ann@example.com")).headers["location"] == "/"
+    async with app.state.engine.connect() as connection:
+        stored = (await connection.execute(select(users.c.password_hash))).scalar_one()
+    assert stored != weak and "m=19456,t=2,p=1" in stored

@@ -1,0 +1,106 @@
+"""Requests and responses: headers, redirects, and random input that must never cause a 500."""
+
+import string
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from db import movies, users
+
+
+async def test_every_response_carries_the_security_headers(user):
+    for path in ("/", "/login", "/static/app.css", "/no-such-page"):
+        headers = (await user.get(path)).headers
+        policy = headers["content-security-policy"]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+        assert "frame-ancestors 'none'" in policy
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "same-origin"
+        assert "strict-transport-security" not in headers, "no HSTS over plain HTTP"
+
+
+async def test_hsts_and_secure_cookies_when_served_over_https(settings):
+    from dataclasses import replace
+
+    from httpx import ASGITransport, AsyncClient
+
+    from app import create_app
+
+    app = create_app(replace(settings, https_only=True))
+    async with (
+        app.router.lifespan_context(app),
+        AsyncClient(transport=ASGITransport(app=app), base_url="https://testserver") as client,
+    ):
+        response = await client.get("/login")
+    assert response.headers["strict-transport-security"].startswith("max-age=")
+    assert "secure" in response.headers["set-cookie"].lower()
+
+
+async def test_pages_have_no_inline_scripts_or_styles(user):
+    page = (await user.get("/")).text
+    assert "<script>" not in page and "<script " not in page.replace('<script src="/static/htmx.min.js" defer>', "")
+    assert "style=" not in page and "<style" not in page
+
+
+form_values = st.one_of(
+    st.text(max_size=300),
+    st.text(alphabet=string.printable, max_size=50),
+    st.sampled_from(["", " ", "0", "-1", "6", "1e9", "\x00", "%", "é", "<b>", "'; DROP TABLE movies; --"]),
+)
+routes = st.sampled_from(["/movies", "/register", "/login", "/account/password", "/account/delete"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    route=routes,
+    fields=st.dictionaries(
+        st.sampled_from(["title", "email", "password", "verify", "rating", "current", "confirm", "next"]), form_values
+    ),
+)
+async def test_random_form_input_never_causes_a_server_error(user, route, fields):
+    response = await user.post(route, fields)
+    assert response.status_code < 500, response.text
+    assert "Traceback" not in response.text
+    if route == "/register":
+        await user.get("/")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    body=st.binary(max_size=2000),
+    content_type=st.sampled_from(
+        [
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=xyz",
+            "application/json",
+            "text/plain",
+            "multipart/form-data",
+        ]
+    ),
+)
+async def test_random_bytes_never_cause_a_server_error_nor_a_stored_row(user, app, body, content_type):
+    before = await count_rows(app)
+    response = await user.client.post(
+        "/movies/1/rating", content=body, headers={"Content-Type": content_type, "X-CSRF-Token": user.csrf_token}
+    )
+    assert response.status_code < 500
+    response = await user.client.post("/movies", content=body, headers={"Content-Type": content_type})
+    assert response.status_code in (400, 403)
+    assert await count_rows(app) == before
+
+
+async def count_rows(app) -> tuple[int, int]:
+    async with app.state.engine.connect() as connection:
+        return (
+            (await connection.execute(select(func.count()).select_from(users))).scalar_one(),
+            (await connection.execute(select(func.count()).select_from(movies))).scalar_one(),
+        )
+
+
+@pytest.mark.parametrize(
+    "path", ["/movies/0/watched", "/movies/-1/watched", "/movies/1.5/rating", "/movies/%00/delete"]
+)
+async def test_odd_movie_ids_are_404(user, path):
+    assert (await user.post(path)).status_code == 404

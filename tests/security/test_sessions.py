@@ -1,0 +1,109 @@
+"""Sessions end when they should: logout, password change, "log out everywhere", lifetimes."""
+
+from sqlalchemy import select, update
+from support import PASSWORD, flashes
+
+from db import login_sessions, movies, users
+
+NEW_PASSWORD = "a brand new passphrase for ann"
+
+
+async def second_browser(make_visitor, email="ann@example.com"):
+    other = await make_visitor()
+    assert (await other.login(email)).headers["location"] == "/"
+    return other
+
+
+async def test_logged_in_pages_are_never_cached(user):
+    response = await user.get("/")
+    assert response.headers["cache-control"] == "no-store"
+
+
+async def test_logout_clears_the_browsers_cache_and_storage(user):
+    response = await user.logout()
+    assert response.headers["clear-site-data"] == '"cache", "storage"'
+
+
+async def test_the_session_cookie_shows_nothing_personal_when_decoded(user):
+    import base64
+
+    cookie = user.client.cookies["flicklist_session"]
+    payload = base64.b64decode(cookie.split(".")[0] + "==").decode()
+    assert "ann@example.com" not in payload and '"user' not in payload
+    assert set(__import__("json").loads(payload)) <= {"sid", "csrf", "flash", "form"}
+
+
+async def test_login_rotates_the_session_so_a_planted_cookie_stays_logged_out(make_visitor):
+    victim = await make_visitor()
+    await victim.get("/login")
+    attacker = await make_visitor()
+    attacker.client.cookies.update(victim.client.cookies)  # the cookie planted before login
+    await victim.register("ann@example.com")
+    assert (await victim.get("/")).status_code == 200
+    assert (await attacker.get("/")).headers["location"] == "/login"
+
+
+async def test_changing_the_password_logs_out_every_other_session(user, make_visitor):
+    other = await second_browser(make_visitor)
+    await user.get("/account")
+    response = await user.post(
+        "/account/password", {"current": PASSWORD, "password": NEW_PASSWORD, "verify": NEW_PASSWORD}
+    )
+    assert response.headers["location"] == "/account"
+    assert flashes((await user.get("/account")).text) == [
+        "Password changed. Every other browser you were logged in on has been logged out."
+    ]
+    assert (await other.get("/")).headers["location"] == "/login"
+    await user.logout()
+    assert (await user.login("ann@example.com")).headers["location"] == "/login"
+    assert (await user.login("ann@example.com", password=NEW_PASSWORD)).headers["location"] == "/"
+
+
+async def test_changing_the_password_needs_the_current_one_and_keeps_it_otherwise(user):
+    await user.get("/account")
+    response = await user.post(
+        "/account/password",
+        {"current": "not my password at all", "password": NEW_PASSWORD, "verify": NEW_PASSWORD},
+        htmx=True,
+    )
+    assert response.status_code == 422
+    assert '<p class="field-error" id="current-error">That is not your current password.</p>' in response.text
+    await user.logout()
+    assert (await user.login("ann@example.com")).headers["location"] == "/"
+
+
+async def test_log_out_everywhere_else_keeps_this_browser(user, make_visitor):
+    other = await second_browser(make_visitor)
+    await user.get("/account")
+    await user.post("/account/logout-others")
+    assert (await other.get("/")).headers["location"] == "/login"
+    assert (await user.get("/")).status_code == 200
+
+
+async def test_deleting_the_account_takes_its_movies_and_sessions(user, make_visitor, app):
+    other = await second_browser(make_visitor)
+    await user.add("Heat")
+    await user.get("/account")
+    refused = await user.post("/account/delete", {"confirm": "wrong password here"})
+    assert refused.headers["location"] == "/account"
+    response = await user.post("/account/delete", {"confirm": PASSWORD})
+    assert response.headers["location"] == "/register"
+    assert flashes((await user.get("/register")).text) == ["Your account and its 1 movie are deleted. Goodbye!"]
+    assert (await other.get("/")).headers["location"] == "/login"
+    async with app.state.engine.connect() as connection:
+        for table in (users, movies, login_sessions):
+            assert (await connection.execute(select(table))).all() == []
+
+
+async def test_an_idle_session_ends(user, app):
+    idle = app.state.settings.session_idle_seconds
+    async with app.state.engine.begin() as connection:
+        await connection.execute(update(login_sessions).values(last_seen_at=login_sessions.c.last_seen_at - idle - 5))
+    assert (await user.get("/")).headers["location"] == "/login"
+
+
+async def test_a_session_ends_at_its_absolute_lifetime_however_active(user, app):
+    lifetime = app.state.settings.session_absolute_seconds
+    async with app.state.engine.begin() as connection:
+        await connection.execute(update(login_sessions).values(created_at=login_sessions.c.created_at - lifetime - 5))
+    assert (await user.get("/")).headers["location"] == "/login"
