@@ -16,14 +16,16 @@ from settings import load_settings
 
 
 def serve(args: argparse.Namespace) -> int:
+    # X-Forwarded-Proto/-For are believed only from the proxies the configuration names.
+    trusted_proxies = load_settings().trusted_proxies
     uvicorn.run(
         "app:create_app",
         factory=True,
         host=args.host,
         port=args.port,
         workers=args.workers,
-        proxy_headers=False,
-        log_level="info",
+        proxy_headers=bool(trusted_proxies),
+        forwarded_allow_ips=trusted_proxies or None,
     )
     return 0
 
