@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/", movies.watchlist),
         Route("/watched", movies.watched_page),
         Route("/movies", movies.add, methods=["POST"]),
+        Route("/movies/restore", movies.restore, methods=["POST"]),
         Route(f"{movie}/watched", movies.cross_off, methods=["POST"]),
         Route(f"{movie}/unwatched", movies.put_back, methods=["POST"]),
         Route(f"{movie}/rating", movies.rate, methods=["POST"]),

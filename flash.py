@@ -3,8 +3,12 @@
 from starlette.requests import Request
 
 
-def flash(request: Request, text: str, category: str = "info") -> None:
-    request.session.setdefault("flash", []).append({"text": text, "category": category})
+def flash(request: Request, text: str, category: str = "info", undo: tuple[str, dict] | None = None) -> None:
+    """`undo` is (url, fields): the banner then offers an Undo button posting them there."""
+    message = {"text": text, "category": category}
+    if undo:
+        message["undo"] = {"url": undo[0], "fields": undo[1]}
+    request.session.setdefault("flash", []).append(message)
 
 
 def pop_flashes(request: Request) -> list[dict[str, str]]:

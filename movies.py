@@ -1,6 +1,8 @@
 """The watchlist: each user's own movies, to add, cross off, rate, put back and delete."""
 
-from sqlalchemy import delete, insert, select, update
+from urllib.parse import urlsplit
+
+from sqlalchemy import Row, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -23,6 +25,8 @@ TERRIBLE_MOVIES = {
     )
 }
 NOT_ON_YOUR_LIST = "That movie is not on your list."
+RATINGS = ("1", "2", "3", "4", "5")
+RATING_RULE = "Choose a rating from 1 to 5 stars."
 
 
 def clean_title(title: str) -> str:
@@ -61,23 +65,8 @@ async def add(request: Request) -> Response:
     typed = (await form_fields(request, "title"))["title"]
     title = clean_title(typed)
     error = check_title(title)
-    if error is None:
-        try:
-            async with request.app.state.engine.begin() as connection:
-                result = await connection.execute(
-                    insert(movies)
-                    .values(
-                        user_id=request.state.user.id,
-                        title=title,
-                        title_key=title.casefold(),
-                        watched=False,
-                        added_at=now(),
-                    )
-                    .returning(movies.c.id, movies.c.title, movies.c.rating)
-                )
-                movie = result.one()
-        except IntegrityError:
-            error = f"'{title}' is already on your list."
+    if error is None and (movie := await insert_movie(request, title, watched=False)) is None:
+        error = f"'{title}' is already on your list."
     if error:
         return refuse_form(request, "/", "partials/add_form.html", {"title": typed}, {"title": error})
     flash(request, f"Added '{title}' to your watchlist.", "success")
@@ -85,7 +74,21 @@ async def add(request: Request) -> Response:
     return after_post(request, "/", fragments, {"form": {}, "movie": movie, "autofocus": True})
 
 
-async def change_movie(request: Request, **values) -> object:
+async def insert_movie(request: Request, title: str, **values) -> Row | None:
+    """The new movie's row, or None when the title is already on this user's list."""
+    query = (
+        insert(movies)
+        .values(user_id=request.state.user.id, title=title, title_key=title.casefold(), added_at=now(), **values)
+        .returning(movies.c.id, movies.c.title, movies.c.rating)
+    )
+    try:
+        async with request.app.state.engine.begin() as connection:
+            return (await connection.execute(query)).one()
+    except IntegrityError:
+        return None
+
+
+async def change_movie(request: Request, **values) -> Row:
     """Apply `values` to one of the user's own movies; anyone else's, or none, is a 404."""
     query = (
         update(movies)
@@ -100,22 +103,34 @@ async def change_movie(request: Request, **values) -> object:
     return movie
 
 
+def rows_for_current_page(request: Request, watched: bool) -> list[str]:
+    """The row to append out-of-band when a movie comes back onto the list the user is looking
+    at (an undo from the banner); none when that list is not on the page."""
+    showing = urlsplit(request.headers.get("hx-current-url", "")).path
+    if showing == "/" and not watched:
+        return ["partials/movie_row_added.html"]
+    if showing == "/watched" and watched:
+        return ["partials/watched_row_added.html"]
+    return []
+
+
 async def cross_off(request: Request) -> Response:
     movie = await change_movie(request, watched=True, watched_at=now())
-    flash(request, f"Crossed off '{movie.title}'. Rate it on your Watched list.", "success")
+    undo = (f"/movies/{movie.id}/unwatched", {})
+    flash(request, f"Crossed off '{movie.title}'. Rate it on your Watched list.", "success", undo=undo)
     return after_post(request, "/")
 
 
 async def put_back(request: Request) -> Response:
     movie = await change_movie(request, watched=False, watched_at=None)
     flash(request, f"Put '{movie.title}' back on your watchlist.", "success")
-    return after_post(request, "/watched")
+    return after_post(request, "/watched", rows_for_current_page(request, watched=False), {"movie": movie})
 
 
 async def rate(request: Request) -> Response:
     rating = (await form_fields(request, "rating"))["rating"]
-    if rating not in ("1", "2", "3", "4", "5"):
-        raise HTTPException(422, "Choose a rating from 1 to 5 stars.")
+    if rating not in RATINGS:
+        raise HTTPException(422, RATING_RULE)
     movie = await change_movie(request, rating=int(rating))
     flash(request, f"Rated '{movie.title}' {rating} out of 5.", "success")
     return after_post(request, "/watched", ["partials/watched_row.html"], {"movie": movie})
@@ -125,11 +140,33 @@ async def remove(request: Request) -> Response:
     query = (
         delete(movies)
         .where(movies.c.id == request.path_params["movie_id"], movies.c.user_id == request.state.user.id)
-        .returning(movies.c.title, movies.c.watched)
+        .returning(movies.c.title, movies.c.watched, movies.c.rating)
     )
     async with request.app.state.engine.begin() as connection:
         movie = (await connection.execute(query)).first()
     if movie is None:
         raise HTTPException(404, NOT_ON_YOUR_LIST)
-    flash(request, f"Deleted '{movie.title}'.", "success")
+    kept = {"title": movie.title, "watched": "1" if movie.watched else "", "rating": movie.rating or ""}
+    flash(request, f"Deleted '{movie.title}'.", "success", undo=("/movies/restore", kept))
     return after_post(request, "/watched" if movie.watched else "/")
+
+
+async def restore(request: Request) -> Response:
+    """Undo a delete: the movie back on the list it was on, with its rating."""
+    fields = await form_fields(request, "title", "watched", "rating")
+    title, watched = clean_title(fields["title"]), fields["watched"] == "1"
+    if error := check_title(title):
+        raise HTTPException(422, error)
+    if fields["rating"] not in ("", *RATINGS):
+        raise HTTPException(422, RATING_RULE)
+    values = {
+        "watched": watched,
+        "watched_at": now() if watched else None,
+        "rating": int(fields["rating"] or 0) or None,
+    }
+    movie = await insert_movie(request, title, **values)
+    if movie is None:
+        raise HTTPException(409, f"'{title}' is already on your list.")
+    flash(request, f"'{title}' is back.", "success")
+    back_to = "/watched" if watched else "/"
+    return after_post(request, back_to, rows_for_current_page(request, watched), {"movie": movie})

@@ -60,5 +60,5 @@ class Visitor:
 
 def flashes(html: str) -> list[str]:
     """The messages in the flash banner, as the user reads them."""
-    banner = re.search(r'<div id="flash".*?</div>', html, re.S)
-    return re.findall(r'<p class="flash[^"]*">(.*?)</p>', banner.group(0)) if banner else []
+    banner = re.search(r'<div id="flash".*?</main>|<div id="flash".*', html, re.S)
+    return re.findall(r'<span class="flash-text">(.*?)</span>', banner.group(0)) if banner else []

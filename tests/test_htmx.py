@@ -4,7 +4,9 @@ import re
 
 from support import PASSWORD
 
-FLASH_OOB = '<div id="flash" class="flash-banner" role="status" aria-live="polite" hx-swap-oob="innerHTML">'
+FLASH_OOB = (
+    '<div id="flash" class="flash-banner" role="status" aria-live="polite" tabindex="-1" hx-swap-oob="innerHTML">'
+)
 
 
 def assert_fragment(html: str) -> None:
@@ -32,7 +34,7 @@ async def test_a_refused_title_comes_back_in_the_form_with_the_error_beside_it(u
     assert (
         '<p class="field-error" id="title-error">Trust me, you don&#39;t want to add &#39;gigli&#39;' in response.text
     )
-    assert '<p class="flash flash-error">Trust me' in response.text
+    assert '<div class="flash flash-error"><span class="flash-text">Trust me' in response.text
 
 
 async def test_crossing_off_removes_the_row_and_flashes(user):
