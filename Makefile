@@ -7,7 +7,7 @@ PORT ?= 8000
 WORKERS ?= 1
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench install clean
+.PHONY: run test lint bench install clean screenshots
 
 install: $(VENV)/.installed
 
@@ -30,3 +30,6 @@ lint: install
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache
+
+screenshots: install
+	FLICKLIST_SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest -q tests/test_browser_accessibility.py -k screenshots

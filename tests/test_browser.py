@@ -90,7 +90,7 @@ async def test_the_whole_journey_with_htmx_never_reloads_the_page(browser, live_
     await page.get_by_label("Movie title").press("Enter")
     await expect(page.locator("#watchlist")).to_contain_text("Alien")
 
-    await page.get_by_role("button", name="I watched Heat").click()
+    await page.get_by_role("button", name="I watched it! (Heat)").click()
     await expect(page.locator("#watchlist")).not_to_contain_text("Heat")
     await expect(page.locator("#flash")).to_contain_text("Crossed off 'Heat'")
     await page.get_by_role("button", name="Delete Alien").click()
@@ -141,7 +141,7 @@ async def test_the_journey_works_with_javascript_off(browser, live_server):
     await page.get_by_label("Movie title").fill("Heat")
     await page.get_by_role("button", name="Add to watchlist").click()
     await expect(page.locator("#watchlist")).to_contain_text("Heat")
-    await page.get_by_role("button", name="I watched Heat").click()
+    await page.get_by_role("button", name="I watched it! (Heat)").click()
     await expect(page.locator("#flash")).to_contain_text("Crossed off 'Heat'")
     await page.goto("/watched")
     await page.locator("label[for$='-5']").click()

@@ -1,0 +1,148 @@
+"""Accessibility and looks in a real browser: axe-core finds nothing on any page in light or
+dark mode, focus lands somewhere sensible after a swap, undo works, the layout fits a phone,
+and the README's screenshots are taken here."""
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.async_api import expect
+from test_browser import assert_no_reload, browser, emails, live_server, mark_window, register  # noqa: F401
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+SCREENSHOT_DIR = os.environ.get("FLICKLIST_SCREENSHOT_DIR")
+PHONE, DESKTOP = {"width": 360, "height": 780}, {"width": 1280, "height": 860}
+
+
+async def new_page(browser, live_server, viewport=DESKTOP, color_scheme="light", bypass_csp=False):  # noqa: F811
+    context = await browser.new_context(
+        base_url=live_server.url, viewport=viewport, color_scheme=color_scheme, bypass_csp=bypass_csp
+    )
+    return await context.new_page()
+
+
+async def fill_a_list(page) -> None:
+    """A user with two movies to watch and one watched, rated 4."""
+    await register(page, next(emails))
+    for title in ("Heat", "Alien", "The Third Man"):
+        await page.get_by_label("Movie title").fill(title)
+        await page.get_by_role("button", name="Add to watchlist").click()
+        await expect(page.locator("#watchlist")).to_contain_text(title)
+    await page.get_by_role("button", name="I watched it! (Heat)").click()
+    await expect(page.locator("#watchlist")).not_to_contain_text("Heat")
+    await page.goto("/watched")
+    await page.locator("label[for$='-4']").click()
+    await expect(page.locator("input[name=rating][value='4']")).to_be_checked()
+
+
+async def axe_violations(page) -> list:
+    # The CSP rightly refuses injected scripts, so these pages are opened with bypass_csp.
+    await page.add_script_tag(path=str(AXE))
+    result = await page.evaluate(
+        "axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})"
+    )
+    return [(v["id"], v["help"], [node["target"] for node in v["nodes"]]) for v in result["violations"]]
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+async def test_every_page_passes_axe_core(browser, live_server, color_scheme):  # noqa: F811
+    page = await new_page(browser, live_server, color_scheme=color_scheme, bypass_csp=True)
+    await fill_a_list(page)
+    pages = {}
+    for path in ("/", "/watched", "/account", "/no-such-page"):
+        await page.goto(path)
+        pages[path] = await axe_violations(page)
+    await page.goto("/")
+    await page.get_by_label("Movie title").fill("Gigli")
+    await page.get_by_role("button", name="Add to watchlist").click()
+    await expect(page.locator("#title-error")).to_be_visible()
+    pages["/ with an error"] = await axe_violations(page)
+    await page.get_by_role("button", name="Log out").click()
+    await expect(page).to_have_url(f"{live_server.url}/login")
+    for path in ("/login", "/register"):
+        await page.goto(path)
+        pages[path] = await axe_violations(page)
+    assert {path: found for path, found in pages.items() if found} == {}
+
+
+async def test_focus_lands_on_the_add_field_after_adding_and_on_the_banner_after_an_error(browser, live_server):  # noqa: F811
+    page = await new_page(browser, live_server)
+    await register(page, next(emails))
+    await page.get_by_label("Movie title").fill("Heat")
+    await page.get_by_label("Movie title").press("Enter")
+    await expect(page.locator("#watchlist")).to_contain_text("Heat")
+    await expect(page.get_by_label("Movie title")).to_be_focused()
+    await page.get_by_label("Movie title").fill("Starship Troopers")
+    await page.get_by_label("Movie title").press("Enter")
+    await expect(page.locator("#flash")).to_be_focused()
+    await expect(page.locator("#title-error")).to_contain_text("Trust me")
+    await page.get_by_role("button", name="I watched it! (Heat)").focus()
+    await page.keyboard.press("Enter")
+    await expect(page.locator("#watchlist")).not_to_contain_text("Heat")
+    await expect(page.get_by_label("Movie title")).to_be_focused()
+
+
+async def test_undo_brings_back_a_crossed_off_or_deleted_movie_without_a_reload(browser, live_server):  # noqa: F811
+    page = await new_page(browser, live_server)
+    await register(page, next(emails))
+    await mark_window(page)
+    await page.get_by_label("Movie title").fill("Heat")
+    await page.get_by_role("button", name="Add to watchlist").click()
+    await page.get_by_role("button", name="I watched it! (Heat)").click()
+    await expect(page.locator("#watchlist")).not_to_contain_text("Heat")
+    await page.locator("#flash").get_by_role("button", name="Undo").click()
+    await expect(page.locator("#watchlist")).to_contain_text("Heat")
+    await expect(page.locator("#flash")).to_contain_text("Put 'Heat' back on your watchlist.")
+    await page.get_by_role("button", name="Delete Heat").click()
+    await expect(page.locator("#watchlist")).not_to_contain_text("Heat")
+    await page.locator("#flash").get_by_role("button", name="Undo").click()
+    await expect(page.locator("#watchlist")).to_contain_text("Heat")
+    await expect(page.locator("#flash")).to_contain_text("'Heat' is back.")
+    await assert_no_reload(page)
+
+
+async def test_undoing_the_delete_of_a_watched_movie_keeps_its_rating(browser, live_server):  # noqa: F811
+    page = await new_page(browser, live_server)
+    await fill_a_list(page)
+    await page.get_by_role("button", name="Delete Heat").click()
+    await expect(page.locator("#watched")).not_to_contain_text("Heat")
+    await page.locator("#flash").get_by_role("button", name="Undo").click()
+    await expect(page.locator("#watched")).to_contain_text("Heat")
+    await page.reload()
+    await expect(page.locator("input[name=rating][value='4']")).to_be_checked()
+
+
+async def test_pages_fit_a_360_pixel_phone_without_sideways_scrolling(browser, live_server):  # noqa: F811
+    page = await new_page(browser, live_server, viewport=PHONE)
+    await fill_a_list(page)
+    for path in ("/", "/watched", "/account"):
+        await page.goto(path)
+        assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
+
+
+async def test_dark_mode_follows_the_system_setting(browser, live_server):  # noqa: F811
+    backgrounds = {}
+    for scheme in ("light", "dark"):
+        page = await new_page(browser, live_server, color_scheme=scheme)
+        await page.goto("/login")
+        backgrounds[scheme] = await page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert backgrounds["light"] != backgrounds["dark"]
+
+
+async def test_screenshots_of_the_main_pages(browser, live_server, tmp_path):  # noqa: F811
+    """`make screenshots` sets FLICKLIST_SCREENSHOT_DIR=docs/screenshots to refresh the README's."""
+    folder = Path(SCREENSHOT_DIR) if SCREENSHOT_DIR else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    for width_name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        for scheme in ("light", "dark"):
+            page = await new_page(browser, live_server, viewport=viewport, color_scheme=scheme)
+            await fill_a_list(page)
+            for name, path in (("watchlist", "/"), ("watched", "/watched")):
+                await page.goto(path)
+                await page.screenshot(path=folder / f"{name}-{width_name}-{scheme}.png", full_page=True)
+            await page.get_by_role("button", name="Log out").click()
+            await expect(page.locator("#flash")).to_contain_text("You have been logged out.")
+            await page.screenshot(path=folder / f"login-{width_name}-{scheme}.png", full_page=True)
+    shots = sorted(folder.glob("*.png"))
+    assert len(shots) == 12 and all(shot.stat().st_size > 5000 for shot in shots)
