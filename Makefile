@@ -33,3 +33,7 @@ clean:
 
 screenshots: install
 	FLICKLIST_SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest -q tests/test_browser_accessibility.py -k screenshots
+
+bench: install
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python bench/run.py

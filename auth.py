@@ -3,6 +3,7 @@ every page but the sign-in pages for logged-in users."""
 
 import gzip
 import hashlib
+import os
 import secrets
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
@@ -31,9 +32,9 @@ PASSWORD_RULE = f"At least {PASSWORD_MIN} characters; any characters, spaces too
 
 # OWASP's Argon2id baseline (19 MiB, 2 passes, 1 lane): about 20 ms a hash on one core here.
 password_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
-# Hashing runs in threads, at most two at once, so a login storm neither blocks the event
-# loop nor holds more than 2 x 19 MiB of hash memory.
-hashing_slots = anyio.CapacityLimiter(2)
+# Hashing runs in threads, leaving one core to the event loop (at most 4 at once), so a login
+# storm neither stalls other pages nor holds more than 4 x 19 MiB of hash memory.
+hashing_slots = anyio.CapacityLimiter(max(1, min(4, (os.cpu_count() or 2) - 1)))
 DUMMY_HASH = password_hasher.hash(secrets.token_urlsafe(16))
 
 LOGIN_FAILED = "Email or password is incorrect."

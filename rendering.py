@@ -13,8 +13,11 @@ from csrf import csrf_token
 from flash import pop_flashes, pop_form
 from settings import BASE_DIR
 
+# auto_reload off: templates compile once per process, not re-checked on disk at every include.
 templates = Jinja2Templates(
-    env=Environment(loader=FileSystemLoader(BASE_DIR), autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    env=Environment(
+        loader=FileSystemLoader(BASE_DIR), autoescape=True, trim_blocks=True, lstrip_blocks=True, auto_reload=False
+    )
 )
 templates.env.globals.update(csrf_token=csrf_token, pop_flashes=pop_flashes)
 

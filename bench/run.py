@@ -1,0 +1,324 @@
+"""FlickList benchmark: serves the app (one uvicorn worker) and a control route, drives them
+with wrk from another process, and writes requests/s, p50 and p99 to bench/results.md.
+
+    make bench                      # SQLite in a temporary folder
+    FLICKLIST_DATABASE_URL=postgresql+asyncpg://… make bench   # PostgreSQL (its tables are emptied)
+
+BENCH_SECONDS (default 10) sets each run's length. Every figure comes from the same run, so
+compare ratios, not absolute numbers: these machines are shared and noisy."""
+
+import asyncio
+import datetime
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from sqlalchemy import insert, text
+
+BENCH_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BENCH_DIR.parent
+sys.path.insert(0, str(PROJECT_DIR))
+
+from auth import hash_password  # noqa: E402
+from db import Base, login_throttle, make_engine, movies, upgrade, users  # noqa: E402
+
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+CONNECTIONS = 16
+PASSWORD = "benchmark password, long enough"
+BENCH_EMAIL = "bench@example.com"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    def __init__(self, command: list[str], env: dict[str, str]) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = tempfile.TemporaryFile()
+        command = [part.replace("{port}", str(self.port)) for part in command]
+        self.process = subprocess.Popen(
+            command, cwd=PROJECT_DIR, env={**os.environ, **env}, stdout=self.log, stderr=self.log
+        )
+        for _ in range(200):
+            try:
+                httpx.get(self.url + "/healthz", timeout=1)
+                return
+            except httpx.TransportError:
+                time.sleep(0.1)
+        raise RuntimeError("server did not start")
+
+    def peak_memory_mb(self) -> float:
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def app_server(database_url: str) -> Server:
+    env = {"FLICKLIST_DATABASE_URL": database_url, "FLICKLIST_SECRET_KEY": "benchmark-secret-key"}
+    return Server([sys.executable, "-m", "cli", "serve", "--port", "{port}"], env)
+
+
+def control_server() -> Server:
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "control:app",
+        "--app-dir",
+        str(BENCH_DIR),
+        "--port",
+        "{port}",
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
+    return Server(command, {"PYTHONPATH": str(PROJECT_DIR)})
+
+
+async def seed(database_url: str, users_count: int, movies_per_user: int) -> None:
+    """Empty tables, then `users_count` users with `movies_per_user` movies each; user 1 is the
+    benchmark's own, with 100 to watch and 20 watched."""
+    engine = make_engine(database_url)
+    password_hash = await hash_password(PASSWORD)
+    async with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            await connection.execute(table.delete())
+        await connection.execute(
+            insert(users),
+            [
+                {
+                    "id": n,
+                    "email": BENCH_EMAIL if n == 1 else f"user{n}@example.com",
+                    "password_hash": password_hash,
+                    "created_at": 0,
+                }
+                for n in range(1, users_count + 1)
+            ],
+        )
+        batch = []
+        for user_id in range(1, users_count + 1):
+            count = 120 if user_id == 1 else movies_per_user
+            for n in range(count):
+                batch.append(
+                    {
+                        "user_id": user_id,
+                        "title": f"Movie number {n}",
+                        "title_key": f"movie number {n}",
+                        "watched": user_id == 1 and n >= 100,
+                        "rating": 4 if n >= 100 else None,
+                        "added_at": n,
+                    }
+                )
+            if len(batch) >= 20_000:
+                await connection.execute(insert(movies), batch)
+                batch = []
+        if batch:
+            await connection.execute(insert(movies), batch)
+        if engine.dialect.name == "postgresql":
+            await connection.execute(text("SELECT setval('movies_id_seq', (SELECT max(id) FROM movies))"))
+            await connection.execute(text("SELECT setval('users_id_seq', (SELECT max(id) FROM users))"))
+            await connection.execute(text("ANALYZE"))
+    await engine.dispose()
+
+
+async def clear_throttle(database_url: str) -> None:
+    engine = make_engine(database_url)
+    async with engine.begin() as connection:
+        await connection.execute(login_throttle.delete())
+    await engine.dispose()
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
+
+
+def log_in(server: Server) -> tuple[str, str, int]:
+    """A logged-in cookie header, its CSRF token, and the id of a movie on the watchlist."""
+    with httpx.Client(base_url=server.url) as client:
+        token = csrf_of(client.get("/login").text)
+        client.post("/login", data={"csrf_token": token, "email": BENCH_EMAIL, "password": PASSWORD})
+        page = client.get("/")
+        cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+        movie_id = int(re.search(r'id="movie-(\d+)"', page.text).group(1))
+        return cookie, csrf_of(page.text), movie_id
+
+
+def anonymous_login_form(server: Server) -> tuple[str, str]:
+    with httpx.Client(base_url=server.url) as client:
+        token = csrf_of(client.get("/login").text)
+        return "; ".join(f"{name}={value}" for name, value in client.cookies.items()), token
+
+
+def lua_for(method: str, path: str, headers: dict[str, str], body: str = "", unique_titles: bool = False) -> str:
+    header_lines = "\n".join(f'wrk.headers["{name}"] = "{value}"' for name, value in headers.items())
+    if not unique_titles:
+        return f'wrk.method = "{method}"\nwrk.path = "{path}"\nwrk.body = "{body}"\n{header_lines}\n'
+    # Each request adds a title never seen before, so every one is a real insert.
+    return f"""{header_lines}
+counter = 0
+prefix = tostring(math.random(1, 1000000000))
+request = function()
+  counter = counter + 1
+  return wrk.format("POST", "{path}", nil, "{body}" .. prefix .. "-" .. counter)
+end
+"""
+
+
+def wrk(url: str, script: str, connections: int = CONNECTIONS, seconds: int = SECONDS) -> dict[str, float]:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+        lua.write(script)
+    output = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", lua.name, url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    os.unlink(lua.name)
+
+    def milliseconds(label: str) -> float:
+        value, unit = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": milliseconds("50%"),
+        "p99": milliseconds("99%"),
+        "errors": int(errors.group(1)) if errors else 0,
+    }
+
+
+def run(database_url: str) -> tuple[list[tuple[str, dict]], dict[str, str]]:
+    results: list[tuple[str, dict]] = []
+    notes: dict[str, str] = {}
+    upgrade(database_url)
+    asyncio.run(seed(database_url, users_count=10, movies_per_user=100))
+    control, app = control_server(), app_server(database_url)
+    try:
+        cookie, token, movie_id = log_in(app)
+        logged_in = {"Cookie": cookie}
+        htmx = {
+            **logged_in,
+            "HX-Request": "true",
+            "X-CSRF-Token": token,
+            "Content-Type": "application/x-www-form-urlencoded",
+        }
+        control_figures = wrk(control.url + "/", lua_for("GET", "/", {}))
+        results.append(("control: same page, no session, no database", control_figures))
+        page_quiet = wrk(app.url + "/", lua_for("GET", "/", logged_in))
+        results.append(("GET / (100 movies)", page_quiet))
+        results.append(("GET /watched (20 movies)", wrk(app.url + "/", lua_for("GET", "/watched", logged_in))))
+        results.append(
+            (
+                "HTMX add (POST /movies)",
+                wrk(app.url + "/", lua_for("POST", "/movies", htmx, "title=Bench+title+", unique_titles=True)),
+            )
+        )
+        results.append(
+            (
+                "HTMX cross off (POST /movies/{id}/watched)",
+                wrk(app.url + "/", lua_for("POST", f"/movies/{movie_id}/watched", htmx)),
+            )
+        )
+        form_cookie, form_token = anonymous_login_form(app)
+        login_headers = {"Cookie": form_cookie, "Content-Type": "application/x-www-form-urlencoded"}
+        email = BENCH_EMAIL.replace("@", "%40")
+        login_body = f"csrf_token={form_token}&email={email}&password={PASSWORD.replace(' ', '+').replace(',', '%2C')}"
+        login_script = lua_for("POST", "/login", login_headers, login_body)
+        results.append(("login (POST /login, Argon2id)", wrk(app.url + "/", login_script)))
+
+        # GET / while 8 clients log in without pause: the hashing must not stall the page.
+        asyncio.run(clear_throttle(database_url))
+        storm = subprocess.Popen(
+            ["wrk", "-t1", "-c8", f"-d{SECONDS + 4}s", "-s", write_temp(login_script), app.url + "/"],
+            stdout=subprocess.DEVNULL,
+        )
+        time.sleep(2)
+        page_storm = wrk(app.url + "/", lua_for("GET", "/", logged_in))
+        storm.wait()
+        results.append(("GET / during a login storm (8 clients)", page_storm))
+        notes["p99 during storm / quiet"] = f"{page_storm['p99'] / page_quiet['p99']:.2f}"
+        notes["peak memory of the worker (MB)"] = f"{app.peak_memory_mb():.0f}"
+        notes["GET / vs control (requests/s)"] = f"{page_quiet['rps'] / control_figures['rps']:.0%}"
+    finally:
+        app.stop()
+        control.stop()
+
+    # The page's time should not grow with the table: 1,000 movies against 1,000,000.
+    asyncio.run(seed(database_url, users_count=10_000, movies_per_user=100))
+    app = app_server(database_url)
+    try:
+        cookie, _, _ = log_in(app)
+        big = wrk(app.url + "/", lua_for("GET", "/", {"Cookie": cookie}))
+    finally:
+        app.stop()
+    results.append(("GET / with 1,000,000 movies over 10,000 users", big))
+    notes["GET / requests/s, 1,000,000 movies vs 1,000"] = f"{big['rps'] / page_quiet['rps']:.0%}"
+    return results, notes
+
+
+def write_temp(content: str) -> str:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as file:
+        file.write(content)
+    return file.name
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    return (
+        f"{platform.node()}: {os.cpu_count()} cores, {cpu}; Python {platform.python_version()}; {platform.platform()}"
+    )
+
+
+def main() -> None:
+    if shutil.which("wrk") is None:
+        sys.exit("bench: wrk is not installed (apt-get install wrk)")
+    database_url = os.environ.get("FLICKLIST_DATABASE_URL")
+    folder = tempfile.mkdtemp(prefix="flicklist-bench-")
+    database_url = database_url or f"sqlite+aiosqlite:///{folder}/bench.sqlite3"
+    results, notes = run(database_url)
+    backend = database_url.split(":", 1)[0]
+    lines = [
+        f"# Benchmark results, {datetime.date.today().isoformat()}",
+        "",
+        f"Machine: {machine()}.",
+        f"Database: {backend}. One uvicorn worker; wrk, 1 thread, {CONNECTIONS} connections, {SECONDS} s a run.",
+        "",
+        "| scenario | requests/s | p50 ms | p99 ms | non-2xx/3xx |",
+        "|---|---:|---:|---:|---:|",
+        *(f"| {name} | {f['rps']:.0f} | {f['p50']:.2f} | {f['p99']:.2f} | {f['errors']} |" for name, f in results),
+        "",
+        *(f"- {name}: **{value}**" for name, value in notes.items()),
+        "",
+    ]
+    report = "\n".join(lines)
+    print(report)
+    (BENCH_DIR / "results.md").write_text(report)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
