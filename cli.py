@@ -26,6 +26,7 @@ def serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         proxy_headers=bool(trusted_proxies),
         forwarded_allow_ips=trusted_proxies or None,
+        access_log=args.access_log,
     )
     return 0
 
@@ -142,6 +143,9 @@ def parser() -> argparse.ArgumentParser:
     serve_parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     serve_parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     serve_parser.add_argument("--workers", type=int, default=int(os.environ.get("WORKERS", "1")))
+    serve_parser.add_argument(
+        "--no-access-log", dest="access_log", action="store_false", help="do not log each request"
+    )
     serve_parser.set_defaults(run=serve)
 
     db = commands.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True)

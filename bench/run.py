@@ -25,6 +25,9 @@ from sqlalchemy import insert, text
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
 sys.path.insert(0, str(PROJECT_DIR))
+sys.path.insert(0, str(PROJECT_DIR / "tests"))
+
+from browser_support import LiveServer, ServerProcess  # noqa: E402
 
 from auth import hash_password  # noqa: E402
 from db import Base, login_throttle, make_engine, movies, upgrade, users  # noqa: E402
@@ -35,46 +38,16 @@ PASSWORD = "benchmark password, long enough"
 BENCH_EMAIL = "bench@example.com"
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def peak_memory_mb(server: ServerProcess) -> float:
+    status = Path(f"/proc/{server.process.pid}/status").read_text()
+    return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
 
 
-class Server:
-    def __init__(self, command: list[str], env: dict[str, str]) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = tempfile.TemporaryFile()
-        command = [part.replace("{port}", str(self.port)) for part in command]
-        self.process = subprocess.Popen(
-            command, cwd=PROJECT_DIR, env={**os.environ, **env}, stdout=self.log, stderr=self.log
-        )
-        for _ in range(200):
-            try:
-                httpx.get(self.url + "/healthz", timeout=1)
-                return
-            except httpx.TransportError:
-                time.sleep(0.1)
-        raise RuntimeError("server did not start")
-
-    def peak_memory_mb(self) -> float:
-        status = Path(f"/proc/{self.process.pid}/status").read_text()
-        return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
+def app_server(database_url: str) -> LiveServer:
+    return LiveServer(database_url, serve_args=["--no-access-log"])
 
 
-def app_server(database_url: str) -> Server:
-    env = {"FLICKLIST_DATABASE_URL": database_url, "FLICKLIST_SECRET_KEY": "benchmark-secret-key"}
-    return Server([sys.executable, "-m", "cli", "serve", "--port", "{port}"], env)
-
-
-def control_server() -> Server:
+def control_server() -> ServerProcess:
     command = [
         sys.executable,
         "-m",
@@ -85,10 +58,8 @@ def control_server() -> Server:
         "--port",
         "{port}",
         "--no-access-log",
-        "--log-level",
-        "warning",
     ]
-    return Server(command, {"PYTHONPATH": str(PROJECT_DIR)})
+    return ServerProcess(command, {"PYTHONPATH": str(PROJECT_DIR)}, ready_path="/")
 
 
 async def seed(database_url: str, users_count: int, movies_per_user: int) -> None:
@@ -148,7 +119,7 @@ def csrf_of(html: str) -> str:
     return re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
 
 
-def log_in(server: Server) -> tuple[str, str, int]:
+def log_in(server: LiveServer) -> tuple[str, str, int]:
     """A logged-in cookie header, its CSRF token, and the id of a movie on the watchlist."""
     with httpx.Client(base_url=server.url) as client:
         token = csrf_of(client.get("/login").text)
@@ -159,7 +130,7 @@ def log_in(server: Server) -> tuple[str, str, int]:
         return cookie, csrf_of(page.text), movie_id
 
 
-def anonymous_login_form(server: Server) -> tuple[str, str]:
+def anonymous_login_form(server: LiveServer) -> tuple[str, str]:
     with httpx.Client(base_url=server.url) as client:
         token = csrf_of(client.get("/login").text)
         return "; ".join(f"{name}={value}" for name, value in client.cookies.items()), token
@@ -254,7 +225,7 @@ def run(database_url: str) -> tuple[list[tuple[str, dict]], dict[str, str]]:
         storm.wait()
         results.append(("GET / during a login storm (8 clients)", page_storm))
         notes["p99 during storm / quiet"] = f"{page_storm['p99'] / page_quiet['p99']:.2f}"
-        notes["peak memory of the worker (MB)"] = f"{app.peak_memory_mb():.0f}"
+        notes["peak memory of the worker (MB)"] = f"{peak_memory_mb(app):.0f}"
         notes["GET / vs control (requests/s)"] = f"{page_quiet['rps'] / control_figures['rps']:.0%}"
     finally:
         app.stop()

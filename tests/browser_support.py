@@ -32,23 +32,19 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-class LiveServer:
-    """`flicklist serve` in a child process, exactly as `make run` starts it."""
+class ServerProcess:
+    """A web server in a child process on a free port, up once `ready_path` answers."""
 
-    def __init__(self, database_url: str, workers: int = 1, extra_env: dict[str, str] | None = None) -> None:
-        self.database_url = database_url
+    def __init__(self, command: list[str], env: dict[str, str], ready_path: str = "/healthz") -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {
-            **os.environ,
-            "FLICKLIST_DATABASE_URL": database_url,
-            "FLICKLIST_SECRET_KEY": "live-server-test-key-" + str(self.port),
-            **(extra_env or {}),
-        }
-        command = [sys.executable, "-m", "cli", "serve", "--port", str(self.port), "--workers", str(workers)]
+        self.ready_path = ready_path
+        command = [part.replace("{port}", str(self.port)) for part in command]
         # A file, not a pipe: a pipe nobody reads would fill up and stall the server.
         self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=self.log, stderr=self.log)
+        self.process = subprocess.Popen(
+            command, cwd=PROJECT_DIR, env={**os.environ, **env}, stdout=self.log, stderr=self.log
+        )
         self.wait_until_up()
 
     def wait_until_up(self, timeout: float = 20) -> None:
@@ -58,7 +54,7 @@ class LiveServer:
                 self.log.seek(0)
                 raise RuntimeError(f"server exited: {self.log.read()}")
             try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                if httpx.get(f"{self.url}{self.ready_path}", timeout=1).status_code == 200:
                     return
             except httpx.TransportError:
                 time.sleep(0.1)
@@ -72,3 +68,19 @@ class LiveServer:
         except subprocess.TimeoutExpired:
             self.process.kill()
         self.log.close()
+
+
+class LiveServer(ServerProcess):
+    """`flicklist serve` in a child process, exactly as `make run` starts it."""
+
+    def __init__(
+        self, database_url: str, workers: int = 1, extra_env: dict[str, str] | None = None, serve_args=()
+    ) -> None:
+        self.database_url = database_url
+        env = {
+            "FLICKLIST_DATABASE_URL": database_url,
+            "FLICKLIST_SECRET_KEY": "live-server-test-key-" + database_url,
+            **(extra_env or {}),
+        }
+        command = [sys.executable, "-m", "cli", "serve", "--port", "{port}", "--workers", str(workers), *serve_args]
+        super().__init__(command, env)
