@@ -30,7 +30,7 @@ PASSWORD_MIN = 15
 PASSWORD_MAX = 1024
 PASSWORD_RULE = f"At least {PASSWORD_MIN} characters; any characters, spaces too. A short sentence works well."
 
-# OWASP's Argon2id baseline (19 MiB, 2 passes, 1 lane): about 20 ms a hash on one core here.
+# OWASP's Argon2id baseline (19 MiB, 2 passes, 1 lane): about 26 ms a hash on one core here.
 password_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 # Hashing runs in threads, leaving one core to the event loop (at most 4 at once), so a login
 # storm neither stalls other pages nor holds more than 4 x 19 MiB of hash memory.
