@@ -14,7 +14,7 @@ from auth import (
     password_matches,
     too_many_attempts,
 )
-from db import movies, users
+from db import movies, users, write_transaction
 from flash import flash
 from forms import form_fields, refuse_form
 from rendering import after_post, go_to, page
@@ -55,7 +55,7 @@ async def change_password(request: Request) -> Response:
         context = {"password_rule": PASSWORD_RULE}
         return refuse_form(request, "/account", "partials/password_form.html", {}, errors, context)
     new_hash = await hash_password(fields["password"])
-    async with request.app.state.engine.begin() as connection:
+    async with write_transaction(request.app.state.engine) as connection:
         await connection.execute(update(users).where(users.c.id == user.id).values(password_hash=new_hash))
         await end_sessions(connection, user.id, keep_token=request.session["sid"])
     flash(request, "Password changed. Every other browser you were logged in on has been logged out.", "success")
@@ -63,7 +63,7 @@ async def change_password(request: Request) -> Response:
 
 
 async def log_out_elsewhere(request: Request) -> Response:
-    async with request.app.state.engine.begin() as connection:
+    async with write_transaction(request.app.state.engine) as connection:
         await end_sessions(connection, request.state.user.id, keep_token=request.session["sid"])
     flash(request, "Logged out everywhere else. This browser stays logged in.", "success")
     return after_post(request, "/account")
@@ -77,7 +77,7 @@ async def delete_account(request: Request) -> Response:
     if not checked:
         return refuse_form(request, "/account", "partials/delete_account_form.html", {}, {"confirm": WRONG_PASSWORD})
     user = request.state.user
-    async with request.app.state.engine.begin() as connection:
+    async with write_transaction(request.app.state.engine) as connection:
         count = (await connection.execute(select(func.count()).where(movies.c.user_id == user.id))).scalar_one()
         # Movies and sessions go with the user (ON DELETE CASCADE).
         await connection.execute(delete(users).where(users.c.id == user.id))

@@ -11,7 +11,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import DBAPIError
 
 import auth
-from db import current_revision, head_revision, make_engine, upgrade, users
+from db import current_revision, head_revision, make_engine, upgrade, users, write_transaction
 from settings import load_settings
 
 
@@ -100,7 +100,7 @@ def users_create(args: argparse.Namespace) -> int:
 
 def users_delete(args: argparse.Namespace) -> int:
     async def work(engine):
-        async with engine.begin() as connection:
+        async with write_transaction(engine) as connection:
             query = delete(users).where(users.c.email == auth.normalise_email(args.email)).returning(users.c.id)
             return (await connection.execute(query)).first()
 
@@ -117,7 +117,7 @@ def users_set_password(args: argparse.Namespace) -> int:
 
     async def work(engine):
         password_hash = await auth.hash_password(password)
-        async with engine.begin() as connection:
+        async with write_transaction(engine) as connection:
             query = (
                 update(users)
                 .where(users.c.email == auth.normalise_email(args.email))

@@ -9,7 +9,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from db import movies, now
+from db import movies, now, write_transaction
 from flash import flash
 from forms import form_fields, refuse_form
 from rendering import after_post, page
@@ -92,7 +92,7 @@ async def insert_movie(request: Request, title: str, **values) -> Row | None:
         .returning(movies.c.id, movies.c.title, movies.c.rating)
     )
     try:
-        async with request.app.state.engine.begin() as connection:
+        async with write_transaction(request.app.state.engine) as connection:
             return (await connection.execute(query)).one()
     except IntegrityError:
         return None
@@ -106,7 +106,7 @@ async def change_movie(request: Request, **values) -> Row:
         .values(**values)
         .returning(movies.c.id, movies.c.title, movies.c.rating)
     )
-    async with request.app.state.engine.begin() as connection:
+    async with write_transaction(request.app.state.engine) as connection:
         movie = (await connection.execute(query)).first()
     if movie is None:
         raise HTTPException(404, NOT_ON_YOUR_LIST)
@@ -152,7 +152,7 @@ async def remove(request: Request) -> Response:
         .where(movies.c.id == request.path_params["movie_id"], movies.c.user_id == request.state.user.id)
         .returning(movies.c.title, movies.c.watched, movies.c.rating)
     )
-    async with request.app.state.engine.begin() as connection:
+    async with write_transaction(request.app.state.engine) as connection:
         movie = (await connection.execute(query)).first()
     if movie is None:
         raise HTTPException(404, NOT_ON_YOUR_LIST)

@@ -11,7 +11,7 @@ from sqlalchemy import case, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from db import login_throttle, now
+from db import login_throttle, now, write_transaction
 
 FORGET_AFTER = 15 * 60  # a quiet quarter of an hour and the count starts over
 MAX_WAIT = 5 * 60
@@ -31,8 +31,9 @@ def keys(email: str, client: str) -> dict[str, Limit]:
 
 
 def wait_after(failures: int, limit: Limit) -> int:
+    """No wait within the free failures; then 2 s, 4 s, 8 s… up to MAX_WAIT."""
     excess = failures - limit.free_failures
-    return 0 if excess < 0 else min(2**excess, MAX_WAIT)
+    return 0 if excess <= 0 else min(2**excess, MAX_WAIT)
 
 
 async def seconds_to_wait(engine: AsyncEngine, email: str, client: str) -> int:
@@ -61,14 +62,14 @@ async def record_failure(engine: AsyncEngine, email: str, client: str) -> None:
         last_failure_at=timestamp,
     )
     for key in keys(email, client):
-        async with engine.begin() as connection:
+        async with write_transaction(engine) as connection:
             if (await connection.execute(counted.where(login_throttle.c.key == key))).rowcount:
                 continue
         try:
-            async with engine.begin() as connection:
+            async with write_transaction(engine) as connection:
                 await connection.execute(insert(login_throttle).values(key=key, failures=1, last_failure_at=timestamp))
         except IntegrityError:
-            async with engine.begin() as connection:
+            async with write_transaction(engine) as connection:
                 await connection.execute(counted.where(login_throttle.c.key == key))
 
 
@@ -76,5 +77,5 @@ async def forget_failures(engine: AsyncEngine, email: str, client: str) -> None:
     """A successful login clears the account's counts (not the address's: one good password
     must not buy an attacker fresh guesses at other accounts)."""
     pair, account, _ = keys(email, client)
-    async with engine.begin() as connection:
+    async with write_transaction(engine) as connection:
         await connection.execute(delete(login_throttle).where(login_throttle.c.key.in_([pair, account])))
