@@ -298,7 +298,8 @@ def main() -> None:
     ]
     report = "\n".join(lines)
     print(report)
-    (BENCH_DIR / "results.md").write_text(report)
+    name = "results.md" if backend.startswith("sqlite") else "results-postgresql.md"
+    (BENCH_DIR / name).write_text(report)
     shutil.rmtree(folder, ignore_errors=True)
 
 
