@@ -8,7 +8,8 @@ def flash(request: Request, text: str, category: str = "info", undo: tuple[str, 
     message = {"text": text, "category": category}
     if undo:
         message["undo"] = {"url": undo[0], "fields": undo[1]}
-    request.session.setdefault("flash", []).append(message)
+    # Assigned, not appended in place: the session only notices (and re-sends the cookie) on assignment.
+    request.session["flash"] = [*request.session.get("flash", []), message]
 
 
 def pop_flashes(request: Request) -> list[dict[str, str]]:

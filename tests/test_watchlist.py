@@ -142,3 +142,35 @@ async def test_what_a_user_typed_is_never_rendered_raw(user):
     page = (await user.get("/")).text
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+async def test_undoing_a_delete_restores_the_movie_where_it_was_with_its_rating(user):
+    await user.add("Heat")
+    movie_id = await user.movie_id("Heat")
+    await user.post(f"/movies/{movie_id}/watched")
+    await user.post(f"/movies/{movie_id}/rating", {"rating": "3"})
+    await user.post(f"/movies/{movie_id}/delete")
+    page = (await user.get("/watched")).text
+    assert "Undo</button>" in page and 'name="rating" value="3"' in page, "the undo form carries the rating"
+    response = await user.post("/movies/restore", {"title": "Heat", "watched": "1", "rating": "3"})
+    assert response.headers["location"] == "/watched"
+    page = (await user.get("/watched")).text
+    assert flashes(page) == ["&#39;Heat&#39; is back."]
+    assert 'name="rating" value="3" checked>' in page
+
+
+async def test_a_restore_is_held_to_the_title_rules(user):
+    await user.add("Heat")
+    assert (await user.post("/movies/restore", {"title": "Gigli"})).status_code == 422
+    assert (await user.post("/movies/restore", {"title": "heat"})).status_code == 409
+    assert (await user.post("/movies/restore", {"title": "Ran", "rating": "9"})).status_code == 422
+    assert (await user.get("/")).text.count('class="movie"') == 1
+
+
+async def test_flashes_from_several_actions_in_a_row_are_all_shown(user):
+    await user.add("Heat")
+    await user.add("Alien")
+    assert flashes((await user.get("/")).text) == [
+        "Added &#39;Heat&#39; to your watchlist.",
+        "Added &#39;Alien&#39; to your watchlist.",
+    ]
