@@ -38,14 +38,7 @@ def db_upgrade(args: argparse.Namespace) -> int:
 
 
 def db_current(args: argparse.Namespace) -> int:
-    async def run() -> str | None:
-        engine = make_engine(load_settings().database_url)
-        try:
-            return await current_revision(engine)
-        finally:
-            await engine.dispose()
-
-    current, head = asyncio.run(run()), head_revision()
+    current, head = asyncio.run(with_engine(current_revision)), head_revision()
     print(f"current: {current or 'none (empty database)'}\nhead:    {head}")
     return 0 if current == head else 1
 
@@ -65,6 +58,7 @@ class CommandError(Exception):
 
 
 async def with_engine(work):
+    """Run `work(engine)` on the configured database, then close the engine."""
     engine = make_engine(load_settings().database_url)
     try:
         return await work(engine)
