@@ -1,16 +1,11 @@
 """Accounts: register, log in, log out, password hashing, and the login wall that keeps
 every page but the sign-in pages for logged-in users."""
 
-import contextlib
 import gzip
 import hashlib
 import os
 import secrets
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
-from typing import TypeVar
 from urllib.parse import quote, urlsplit
 
 import anyio
@@ -42,8 +37,6 @@ password_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism
 hashing_slots = anyio.CapacityLimiter(max(1, min(4, (os.cpu_count() or 2) - 1)))
 DUMMY_HASH = password_hasher.hash(secrets.token_urlsafe(16))
 
-T = TypeVar("T")
-
 LOGIN_FAILED = "Email or password is incorrect."
 OPEN_PATHS = ("/login", "/register", "/healthz")
 OPEN_PREFIXES = ("/static/",)
@@ -55,16 +48,8 @@ class CurrentUser:
     email: str
 
 
-def in_background(work: Callable[[], T]) -> T:
-    """Run in a hashing thread at low CPU priority (Linux lets a thread have its own nice
-    value), so during a login storm the event loop's thread still gets the CPU first."""
-    with contextlib.suppress(AttributeError, OSError):
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
-    return work()
-
-
 async def hash_password(password: str) -> str:
-    return await anyio.to_thread.run_sync(in_background, partial(password_hasher.hash, password), limiter=hashing_slots)
+    return await anyio.to_thread.run_sync(password_hasher.hash, password, limiter=hashing_slots)
 
 
 async def password_matches(password_hash: str, password: str) -> bool:
@@ -74,7 +59,7 @@ async def password_matches(password_hash: str, password: str) -> bool:
         except (VerificationError, InvalidHashError):
             return False
 
-    return await anyio.to_thread.run_sync(in_background, verify, limiter=hashing_slots)
+    return await anyio.to_thread.run_sync(verify, limiter=hashing_slots)
 
 
 def normalise_email(email: str) -> str | None:
