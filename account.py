@@ -4,16 +4,7 @@ from sqlalchemy import delete, func, select, update
 from starlette.requests import Request
 from starlette.responses import Response
 
-import throttle
-from auth import (
-    PASSWORD_RULE,
-    check_password,
-    client_address,
-    end_sessions,
-    hash_password,
-    password_matches,
-    too_many_attempts,
-)
+from auth import PASSWORD_RULE, check_password, end_sessions, hash_password, throttled_password_check
 from db import movies, users, write_transaction
 from flash import flash
 from forms import form_fields, refuse_form
@@ -27,17 +18,12 @@ async def account_page(request: Request) -> Response:
 
 
 async def current_password_matches(request: Request, password: str) -> bool | Response:
-    """Checks the password the user typed to confirm a change, throttled like a login, since a
-    borrowed session could otherwise guess it at leisure. A Response means: too many tries."""
-    engine, user = request.app.state.engine, request.state.user
-    if wait := await throttle.seconds_to_wait(engine, user.email, client_address(request)):
-        return too_many_attempts(request, wait)
-    async with engine.connect() as connection:
+    """Checks the password typed to confirm a change, throttled like a login, since a borrowed
+    session could otherwise guess it at leisure. A Response means: too many tries."""
+    user = request.state.user
+    async with request.app.state.engine.connect() as connection:
         stored = (await connection.execute(select(users.c.password_hash).where(users.c.id == user.id))).scalar_one()
-    if await password_matches(stored, password):
-        return True
-    await throttle.record_failure(engine, user.email, client_address(request))
-    return False
+    return await throttled_password_check(request, user.email, stored, password)
 
 
 async def change_password(request: Request) -> Response:

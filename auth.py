@@ -271,23 +271,39 @@ def too_many_attempts(request: Request, wait: int) -> Response:
     return response
 
 
+async def throttled_password_check(
+    request: Request, throttle_key: str, password_hash: str | None, password: str
+) -> bool | Response:
+    """The typed password against the stored hash, counted by the login throttle. With no
+    account (`password_hash` None) a dummy hash is checked all the same, so the time taken
+    does not tell which emails have accounts. A Response means too many tries: answer with it."""
+    engine, client = request.app.state.engine, client_address(request)
+    if wait := await throttle.seconds_to_wait(engine, throttle_key, client):
+        return too_many_attempts(request, wait)
+    # DUMMY_HASH is of a random secret nobody can type, so it never matches.
+    if await password_matches(password_hash or DUMMY_HASH, password):
+        return True
+    await throttle.record_failure(engine, throttle_key, client)
+    return False
+
+
 async def login(request: Request) -> Response:
     engine = request.app.state.engine
     fields = await form_fields(request, "email", "password", "next")
     fields["next"] = safe_next(request.query_params.get("next") or fields["next"])
     email = normalise_email(fields["email"])
     throttle_key = email or fields["email"].strip().casefold()
-    if wait := await throttle.seconds_to_wait(engine, throttle_key, client_address(request)):
-        return too_many_attempts(request, wait)
     row = None
     if email is not None:
         async with engine.connect() as connection:
             query = select(users.c.id, users.c.email, users.c.password_hash).where(users.c.email == email)
             row = (await connection.execute(query)).first()
-    # An unknown email costs a hash too, so the time taken does not tell which emails have accounts.
-    matches = await password_matches(row.password_hash if row else DUMMY_HASH, fields["password"])
-    if row is None or not matches:
-        await throttle.record_failure(engine, throttle_key, client_address(request))
+    checked = await throttled_password_check(
+        request, throttle_key, row.password_hash if row else None, fields["password"]
+    )
+    if isinstance(checked, Response):
+        return checked
+    if not checked:
         login_url = "/login" if fields["next"] == "/" else f"/login?next={quote(fields['next'])}"
         kept = {"email": fields["email"], "next": fields["next"]}
         return refuse_form(request, login_url, "partials/login_form.html", kept, {"password": LOGIN_FAILED})
