@@ -3,7 +3,7 @@
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from sqlalchemy import Row, delete, insert, select, update
+from sqlalchemy import ColumnElement, Row, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -98,11 +98,16 @@ async def insert_movie(request: Request, title: str, **values) -> Row | None:
         return None
 
 
+def the_users_movie(request: Request) -> tuple[ColumnElement[bool], ...]:
+    """The movie in the URL, if it is on this user's list: anyone else's matches nothing."""
+    return movies.c.id == request.path_params["movie_id"], movies.c.user_id == request.state.user.id
+
+
 async def change_movie(request: Request, **values) -> Row:
     """Apply `values` to one of the user's own movies; anyone else's, or none, is a 404."""
     query = (
         update(movies)
-        .where(movies.c.id == request.path_params["movie_id"], movies.c.user_id == request.state.user.id)
+        .where(*the_users_movie(request))
         .values(**values)
         .returning(movies.c.id, movies.c.title, movies.c.rating)
     )
@@ -147,11 +152,7 @@ async def rate(request: Request) -> Response:
 
 
 async def remove(request: Request) -> Response:
-    query = (
-        delete(movies)
-        .where(movies.c.id == request.path_params["movie_id"], movies.c.user_id == request.state.user.id)
-        .returning(movies.c.title, movies.c.watched, movies.c.rating)
-    )
+    query = delete(movies).where(*the_users_movie(request)).returning(movies.c.title, movies.c.watched, movies.c.rating)
     async with write_transaction(request.app.state.engine) as connection:
         movie = (await connection.execute(query)).first()
     if movie is None:
