@@ -29,6 +29,7 @@ sys.path.insert(0, str(PROJECT_DIR))
 sys.path.insert(0, str(PROJECT_DIR / "tests"))
 
 from browser_support import LiveServer, ServerProcess  # noqa: E402
+from support import csrf_token_in  # noqa: E402
 
 from auth import hash_password  # noqa: E402
 from db import Base, make_engine, movies, upgrade, users  # noqa: E402
@@ -110,24 +111,20 @@ async def seed(database_url: str, users_count: int, movies_per_user: int) -> Non
     await engine.dispose()
 
 
-def csrf_of(html: str) -> str:
-    return re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
-
-
 def log_in(server: LiveServer) -> tuple[str, str, int]:
     """A logged-in cookie header, its CSRF token, and the id of a movie on the watchlist."""
     with httpx.Client(base_url=server.url) as client:
-        token = csrf_of(client.get("/login").text)
+        token = csrf_token_in(client.get("/login").text)
         client.post("/login", data={"csrf_token": token, "email": BENCH_EMAIL, "password": PASSWORD})
         page = client.get("/")
         cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
         movie_id = int(re.search(r'id="movie-(\d+)"', page.text).group(1))
-        return cookie, csrf_of(page.text), movie_id
+        return cookie, csrf_token_in(page.text), movie_id
 
 
 def anonymous_login_form(server: LiveServer) -> tuple[str, str]:
     with httpx.Client(base_url=server.url) as client:
-        token = csrf_of(client.get("/login").text)
+        token = csrf_token_in(client.get("/login").text)
         return "; ".join(f"{name}={value}" for name, value in client.cookies.items()), token
 
 

@@ -16,8 +16,8 @@ class Visitor:
 
     async def get(self, url: str, htmx: bool = False) -> Response:
         response = await self.client.get(url, headers=self.htmx_headers() if htmx else {})
-        if match := re.search(r'<meta name="csrf-token" content="([^"]*)"', response.text):
-            self.csrf_token = match.group(1)
+        if token := csrf_token_in(response.text):
+            self.csrf_token = token
         return response
 
     async def post(self, url: str, data: dict | None = None, htmx: bool = False, headers: dict | None = None):
@@ -56,6 +56,12 @@ class Visitor:
         match = re.search(rf'<li id="movie-(\d+)" class="movie">\s*<span class="title">{re.escape(title)}</span>', html)
         assert match, f"{title!r} is not on {page}"
         return int(match.group(1))
+
+
+def csrf_token_in(html: str) -> str | None:
+    """The CSRF token a page hands out in its <meta name="csrf-token">, as htmx sends it."""
+    match = re.search(r'<meta name="csrf-token" content="([^"]*)"', html)
+    return match.group(1) if match else None
 
 
 def flashes(html: str) -> list[str]:

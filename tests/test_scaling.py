@@ -15,7 +15,7 @@ from alembic.migration import MigrationContext
 from browser_support import PROJECT_DIR, LiveServer
 from conftest import POSTGRES_URL, make_settings
 from sqlalchemy import event, insert, select, text
-from support import PASSWORD
+from support import PASSWORD, csrf_token_in
 
 from app import SchemaOutOfDate, create_app
 from db import Base, alembic_config, make_engine, movies, upgrade, users
@@ -189,14 +189,14 @@ async def test_a_login_made_through_one_worker_is_honoured_by_another(two_server
     first, second = two_servers
     async with httpx.AsyncClient(base_url=first.url) as browser:
         page = await browser.get("/register")
-        token = page.text.split('name="csrf-token" content="')[1].split('"')[0]
+        token = csrf_token_in(page.text)
         fields = {"csrf_token": token, "email": "ann@example.com", "password": PASSWORD, "verify": PASSWORD}
         assert (await browser.post("/register", data=fields)).headers["location"] == "/"
         cookies = browser.cookies
     async with httpx.AsyncClient(base_url=second.url, cookies=cookies) as same_browser:
         page = await same_browser.get("/")
         assert page.status_code == 200 and "ann@example.com" in page.text
-        token = page.text.split('name="csrf-token" content="')[1].split('"')[0]
+        token = csrf_token_in(page.text)
         added = await same_browser.post("/movies", data={"csrf_token": token, "title": "Heat"})
         assert added.headers["location"] == "/"
         assert "Added &#39;Heat&#39;" in (await same_browser.get("/")).text, "the flash crossed workers too"
@@ -206,12 +206,12 @@ async def test_concurrent_writers_on_several_workers_lose_nothing(two_servers):
     async def logged_in_client(server, email):
         client = httpx.AsyncClient(base_url=server.url, timeout=30)
         page = await client.get("/register")
-        token = page.text.split('name="csrf-token" content="')[1].split('"')[0]
+        token = csrf_token_in(page.text)
         await client.post(
             "/register", data={"csrf_token": token, "email": email, "password": PASSWORD, "verify": PASSWORD}
         )
         page = await client.get("/")
-        return client, page.text.split('name="csrf-token" content="')[1].split('"')[0]
+        return client, csrf_token_in(page.text)
 
     clients = [await logged_in_client(server, f"user{n}@example.com") for n, server in enumerate(two_servers)]
     adds = [

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from browser_support import LiveServer
 from conftest import POSTGRES_URL
-from support import PASSWORD
+from support import PASSWORD, csrf_token_in
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +26,7 @@ async def fresh_client(server):
     """A new browser that has loaded the login page: its client and CSRF token."""
     async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
         page = await client.get("/login")
-        yield client, page.text.split('name="csrf-token" content="')[1].split('"')[0]
+        yield client, csrf_token_in(page.text)
 
 
 async def register(server, email: str) -> int:
