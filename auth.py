@@ -6,13 +6,14 @@ import hashlib
 import os
 import secrets
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import quote, urlsplit
 
 import anyio
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from starlette.requests import Request
@@ -20,7 +21,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 import throttle
-from db import login_sessions, now, users, write_transaction
+from db import fetch_all, login_sessions, now, users, write_transaction
 from flash import flash
 from forms import form_fields, refuse_form
 from rendering import error_response, go_to, is_htmx, page
@@ -146,17 +147,24 @@ async def end_sessions(connection: AsyncConnection, user_id: int, keep_token: st
     await connection.execute(query)
 
 
+class SessionRow(NamedTuple):
+    user_id: int
+    email: str
+    created_at: int
+    last_seen_at: int
+
+
+SESSION_LOOKUP = (
+    select(users.c.id, users.c.email, login_sessions.c.created_at, login_sessions.c.last_seen_at)
+    .join(users, users.c.id == login_sessions.c.user_id)
+    .where(login_sessions.c.token_hash == bindparam("token_hash"))
+)
+
+
 async def load_user(engine: AsyncEngine, token: str, idle_seconds: int, absolute_seconds: int) -> CurrentUser | None:
     """The user behind a session token, in one query; a session past its lifetimes is ended."""
     hashed = token_hash(token)
-    async with engine.connect() as connection:
-        row = (
-            await connection.execute(
-                select(users.c.id, users.c.email, login_sessions.c.created_at, login_sessions.c.last_seen_at)
-                .join(users, users.c.id == login_sessions.c.user_id)
-                .where(login_sessions.c.token_hash == hashed)
-            )
-        ).first()
+    row = next(iter(await fetch_all(engine, SESSION_LOOKUP, SessionRow, token_hash=hashed)), None)
     if row is None:
         return None
     timestamp = now()
@@ -170,7 +178,7 @@ async def load_user(engine: AsyncEngine, token: str, idle_seconds: int, absolute
                 await connection.execute(
                     update(login_sessions).where(login_sessions.c.token_hash == hashed).values(last_seen_at=timestamp)
                 )
-    return None if expired else CurrentUser(row.id, row.email)
+    return None if expired else CurrentUser(row.user_id, row.email)
 
 
 class LoginWall:

@@ -11,7 +11,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import DBAPIError
 
 import auth
-from db import current_revision, head_revision, make_engine, upgrade, users, write_transaction
+from db import current_revision, dispose, head_revision, make_engine, upgrade, users, write_transaction
 from settings import load_settings
 
 
@@ -63,7 +63,7 @@ async def with_engine(work):
     try:
         return await work(engine)
     finally:
-        await engine.dispose()
+        await dispose(engine)
 
 
 def users_list(args: argparse.Namespace) -> int:

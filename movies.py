@@ -3,13 +3,13 @@
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from sqlalchemy import ColumnElement, Row, delete, insert, select, update
+from sqlalchemy import ColumnElement, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from db import movies, now, write_transaction
+from db import fetch_all, movies, now, write_returning
 from flash import flash
 from forms import form_fields, refuse_form
 from rendering import after_post, page
@@ -53,14 +53,27 @@ class ListedMovie(NamedTuple):
     rating: int | None
 
 
+LISTED = (movies.c.id, movies.c.title, movies.c.rating)
+
+
+class DeletedMovie(NamedTuple):
+    """What an undo needs to put a deleted movie back."""
+
+    title: str
+    watched: bool
+    rating: int | None
+
+
+MOVIES_ON_LIST = (
+    select(*LISTED)
+    .where(movies.c.user_id == bindparam("user_id"), movies.c.watched == bindparam("watched"))
+    .order_by(movies.c.id)
+)
+
+
 async def list_movies(request: Request, watched: bool) -> list[ListedMovie]:
-    query = (
-        select(movies.c.id, movies.c.title, movies.c.rating)
-        .where(movies.c.user_id == request.state.user.id, movies.c.watched == watched)
-        .order_by(movies.c.id)
-    )
-    async with request.app.state.engine.connect() as connection:
-        return [ListedMovie(*row) for row in await connection.execute(query)]
+    user_id = request.state.user.id
+    return await fetch_all(request.app.state.engine, MOVIES_ON_LIST, ListedMovie, user_id=user_id, watched=watched)
 
 
 async def watchlist(request: Request) -> Response:
@@ -81,19 +94,18 @@ async def add(request: Request) -> Response:
         return refuse_form(request, "/", "partials/add_form.html", {"title": typed}, {"title": error})
     flash(request, f"Added '{title}' to your watchlist.", "success")
     fragments = ["partials/add_form.html", "partials/movie_row_added.html"]
-    return after_post(request, "/", fragments, {"form": {}, "movie": movie, "autofocus": True})
+    return after_post(request, "/", fragments, {"form": {}, "movies": [movie], "autofocus": True})
 
 
-async def insert_movie(request: Request, title: str, **values) -> Row | None:
+async def insert_movie(request: Request, title: str, **values) -> ListedMovie | None:
     """The new movie's row, or None when the title is already on this user's list."""
     query = (
         insert(movies)
         .values(user_id=request.state.user.id, title=title, title_key=title.casefold(), added_at=now(), **values)
-        .returning(movies.c.id, movies.c.title, movies.c.rating)
+        .returning(*LISTED)
     )
     try:
-        async with write_transaction(request.app.state.engine) as connection:
-            return (await connection.execute(query)).one()
+        return await write_returning(request.app.state.engine, query, ListedMovie)
     except IntegrityError:
         return None
 
@@ -103,16 +115,10 @@ def the_users_movie(request: Request) -> tuple[ColumnElement[bool], ...]:
     return movies.c.id == request.path_params["movie_id"], movies.c.user_id == request.state.user.id
 
 
-async def change_movie(request: Request, **values) -> Row:
+async def change_movie(request: Request, **values) -> ListedMovie:
     """Apply `values` to one of the user's own movies; anyone else's, or none, is a 404."""
-    query = (
-        update(movies)
-        .where(*the_users_movie(request))
-        .values(**values)
-        .returning(movies.c.id, movies.c.title, movies.c.rating)
-    )
-    async with write_transaction(request.app.state.engine) as connection:
-        movie = (await connection.execute(query)).first()
+    query = update(movies).where(*the_users_movie(request)).values(**values).returning(*LISTED)
+    movie = await write_returning(request.app.state.engine, query, ListedMovie)
     if movie is None:
         raise HTTPException(404, NOT_ON_YOUR_LIST)
     return movie
@@ -139,7 +145,7 @@ async def cross_off(request: Request) -> Response:
 async def put_back(request: Request) -> Response:
     movie = await change_movie(request, watched=False, watched_at=None)
     flash(request, f"Put '{movie.title}' back on your watchlist.", "success")
-    return after_post(request, "/watched", rows_for_current_page(request, watched=False), {"movie": movie})
+    return after_post(request, "/watched", rows_for_current_page(request, watched=False), {"movies": [movie]})
 
 
 async def rate(request: Request) -> Response:
@@ -148,13 +154,12 @@ async def rate(request: Request) -> Response:
         raise HTTPException(422, RATING_RULE)
     movie = await change_movie(request, rating=int(rating))
     flash(request, f"Rated '{movie.title}' {rating} out of 5.", "success")
-    return after_post(request, "/watched", ["partials/watched_row.html"], {"movie": movie})
+    return after_post(request, "/watched", ["partials/watched_rows.html"], {"movies": [movie]})
 
 
 async def remove(request: Request) -> Response:
     query = delete(movies).where(*the_users_movie(request)).returning(movies.c.title, movies.c.watched, movies.c.rating)
-    async with write_transaction(request.app.state.engine) as connection:
-        movie = (await connection.execute(query)).first()
+    movie = await write_returning(request.app.state.engine, query, DeletedMovie)
     if movie is None:
         raise HTTPException(404, NOT_ON_YOUR_LIST)
     kept = {"title": movie.title, "watched": "1" if movie.watched else "", "rating": movie.rating or ""}
@@ -180,4 +185,4 @@ async def restore(request: Request) -> Response:
         raise HTTPException(409, f"'{title}' is already on your list.")
     flash(request, f"'{title}' is back.", "success")
     back_to = "/watched" if watched else "/"
-    return after_post(request, back_to, rows_for_current_page(request, watched), {"movie": movie})
+    return after_post(request, back_to, rows_for_current_page(request, watched), {"movies": [movie]})

@@ -19,25 +19,32 @@ templates = Jinja2Templates(
         loader=FileSystemLoader(BASE_DIR), autoescape=True, trim_blocks=True, lstrip_blocks=True, auto_reload=False
     )
 )
-templates.env.globals.update(csrf_token=csrf_token, pop_flashes=pop_flashes)
+templates.env.globals.update(pop_flashes=pop_flashes)
 
 
 def is_htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
 
 
+def template_context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]:
+    """What every template sees. The CSRF token is read once here rather than by each of a
+    page's hundreds of forms: on a 100-row page that was a fifth of the rendering time."""
+    csrf = csrf_token(request) if "session" in request.scope else ""
+    return {"request": request, "csrf": csrf, **(context or {})}
+
+
 def page(request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200) -> Response:
     """A full page; a form refused earlier without JavaScript comes back with what was typed."""
     context = {"form": pop_form(request) if "session" in request.scope else {}, **(context or {})}
-    return templates.TemplateResponse(request, name, context, status_code=status)
+    return templates.TemplateResponse(request, name, template_context(request, context), status_code=status)
 
 
 def fragments(
     request: Request, names: Sequence[str], context: dict[str, Any] | None = None, status: int = 200
 ) -> Response:
-    context = {"request": request, **(context or {})}
+    context = template_context(request, context)
     html = "".join(templates.get_template(name).render(context) for name in names)
-    html += templates.get_template("partials/flash.html").render(request=request, oob=True)
+    html += templates.get_template("partials/flash.html").render(context, oob=True)
     return HTMLResponse(html, status_code=status)
 
 
@@ -65,9 +72,10 @@ def error_response(request: Request, status: int, message: str) -> Response:
     """An error as a page in the app's layout, or for HTMX as the flash banner alone,
     leaving the part of the page the request aimed at untouched."""
     if is_htmx(request):
+        messages = [{"text": message, "category": "error"}]
         html = templates.get_template("partials/flash.html").render(
-            request=request, oob=True, messages=[{"text": message, "category": "error"}]
+            template_context(request, None), oob=True, messages=messages
         )
         return HTMLResponse(html, status_code=status, headers={"HX-Reswap": "none"})
-    context = {"status": status, "message": message}
+    context = template_context(request, {"status": status, "message": message})
     return templates.TemplateResponse(request, "templates/error.html", context, status_code=status)

@@ -1,6 +1,7 @@
 """The control for the benchmark: the very same watchlist page, rendered by the same
-templates, but with no session middleware and no database, so the ratio app/control shows
-what sessions, the login wall and queries cost on top of rendering alone."""
+templates and the same rendering code, but with no session middleware and no database, so
+the ratio app/control shows what sessions, the login wall and queries cost on top of
+rendering alone."""
 
 from types import SimpleNamespace
 
@@ -8,7 +9,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.routing import Route
 
-from rendering import templates
+from rendering import page
 
 ROWS = [SimpleNamespace(id=number, title=f"Movie number {number}", rating=None) for number in range(1, 101)]
 USER = SimpleNamespace(id=1, email="bench@example.com")
@@ -17,7 +18,7 @@ USER = SimpleNamespace(id=1, email="bench@example.com")
 async def watchlist(request: Request):
     request.scope["session"] = {"csrf": "a-fixed-token-of-the-usual-length-for-the-control-route"}
     request.scope.setdefault("state", {})["user"] = USER
-    return templates.TemplateResponse(request, "templates/watchlist.html", {"movies": ROWS, "form": {}})
+    return page(request, "templates/watchlist.html", {"movies": ROWS})
 
 
 app = Starlette(routes=[Route("/", watchlist)])
