@@ -6,7 +6,6 @@ import hashlib
 import os
 import secrets
 from dataclasses import dataclass
-from typing import NamedTuple
 from urllib.parse import quote, urlsplit
 
 import anyio
@@ -147,13 +146,6 @@ async def end_sessions(connection: AsyncConnection, user_id: int, keep_token: st
     await connection.execute(query)
 
 
-class SessionRow(NamedTuple):
-    user_id: int
-    email: str
-    created_at: int
-    last_seen_at: int
-
-
 SESSION_LOOKUP = (
     select(users.c.id, users.c.email, login_sessions.c.created_at, login_sessions.c.last_seen_at)
     .join(users, users.c.id == login_sessions.c.user_id)
@@ -164,13 +156,14 @@ SESSION_LOOKUP = (
 async def load_user(engine: AsyncEngine, token: str, idle_seconds: int, absolute_seconds: int) -> CurrentUser | None:
     """The user behind a session token, in one query; a session past its lifetimes is ended."""
     hashed = token_hash(token)
-    row = next(iter(await fetch_all(engine, SESSION_LOOKUP, SessionRow, token_hash=hashed)), None)
-    if row is None:
+    rows = await fetch_all(engine, SESSION_LOOKUP, token_hash=hashed)
+    if not rows:
         return None
+    user_id, email, created_at, last_seen_at = rows[0]
     timestamp = now()
-    expired = timestamp - row.last_seen_at > idle_seconds or timestamp - row.created_at > absolute_seconds
+    expired = timestamp - last_seen_at > idle_seconds or timestamp - created_at > absolute_seconds
     # last_seen is written at most once a minute: a write per page view would cost more than it tells.
-    if expired or timestamp - row.last_seen_at > 60:
+    if expired or timestamp - last_seen_at > 60:
         async with write_transaction(engine) as connection:
             if expired:
                 await connection.execute(delete(login_sessions).where(login_sessions.c.token_hash == hashed))
@@ -178,7 +171,7 @@ async def load_user(engine: AsyncEngine, token: str, idle_seconds: int, absolute
                 await connection.execute(
                     update(login_sessions).where(login_sessions.c.token_hash == hashed).values(last_seen_at=timestamp)
                 )
-    return None if expired else CurrentUser(row.user_id, row.email)
+    return None if expired else CurrentUser(user_id, email)
 
 
 class LoginWall:

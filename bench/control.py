@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from rendering import page
 
-ROWS = [SimpleNamespace(id=number, title=f"Movie number {number}", rating=None) for number in range(1, 101)]
+ROWS = [(number, f"Movie number {number}", None) for number in range(1, 101)]
 USER = SimpleNamespace(id=1, email="bench@example.com")
 
 
