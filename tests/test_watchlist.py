@@ -1,5 +1,7 @@
 """Keeping a watchlist with plain forms: add, cross off, rate, put back, delete; each user alone."""
 
+import re
+
 import pytest
 from support import flashes
 
@@ -10,6 +12,21 @@ async def test_an_added_movie_appears_on_the_watchlist_with_a_flash(user):
     page = await user.get("/")
     assert '<span class="title">The Third Man</span>' in page.text
     assert flashes(page.text) == ["Added &#39;The Third Man&#39; to your watchlist."]
+
+
+async def test_both_lists_keep_the_order_movies_were_added_in(user):
+    titles = ["Zodiac", "Alien", "Memento", "Brazil"]
+    for title in titles:
+        await user.add(title)
+
+    def shown(page: str) -> list[str]:
+        return re.findall(r'<span class="title">([^<]*)</span>', page)
+
+    assert shown((await user.get("/")).text) == titles
+    for title in ("Brazil", "Alien", "Zodiac"):
+        await user.post(f"/movies/{await user.movie_id(title)}/watched")
+    assert shown((await user.get("/watched")).text) == ["Zodiac", "Alien", "Brazil"]
+    assert shown((await user.get("/")).text) == ["Memento"]
 
 
 async def test_a_flash_is_shown_once(user):
