@@ -30,7 +30,7 @@ def template_context(request: Request, context: dict[str, Any] | None) -> dict[s
     """What every template sees. The CSRF token is read once here rather than by each of a
     page's hundreds of forms: on a 100-row page that was a fifth of the rendering time."""
     csrf = csrf_token(request) if "session" in request.scope else ""
-    return {"request": request, "csrf": csrf, **(context or {})}
+    return {"request": request, "csrf": csrf, "errors": {}, **(context or {})}
 
 
 def page(request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200) -> Response:
