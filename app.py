@@ -50,6 +50,16 @@ async def ensure_schema(engine: AsyncEngine, settings: Settings) -> None:
     await anyio.to_thread.run_sync(upgrade, settings.database_url)
 
 
+def tune_garbage_collector() -> None:
+    """Run once start-up is done. Everything loaded by then lives as long as the process:
+    frozen, the collector stops scanning it again (a full collection under load: 26 ms before,
+    1 ms after). A page allocates thousands of short-lived objects, so the youngest generation
+    is collected every 20,000 allocations instead of 700: at 700, collections took about 5% of
+    the CPU of a page and found little to free."""
+    gc.freeze()
+    gc.set_threshold(20_000, 10, 10)
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
     engine = make_engine(settings.database_url)
@@ -58,9 +68,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette):
         try:
             await ensure_schema(engine, settings)
-            # Everything loaded at start-up lives as long as the process: kept out of the
-            # collector's way, a full collection under load took about 1 ms instead of 26 ms.
-            gc.freeze()
+            tune_garbage_collector()
             yield
         finally:
             await dispose(engine)

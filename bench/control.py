@@ -3,12 +3,14 @@ templates and the same rendering code, but with no session middleware and no dat
 the ratio app/control shows what sessions, the login wall and queries cost on top of
 rendering alone."""
 
+from contextlib import asynccontextmanager
 from types import SimpleNamespace
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.routing import Route
 
+from app import tune_garbage_collector
 from rendering import page
 
 ROWS = [(number, f"Movie number {number}", None) for number in range(1, 101)]
@@ -21,4 +23,10 @@ async def watchlist(request: Request):
     return page(request, "templates/watchlist.html", {"movies": ROWS})
 
 
-app = Starlette(routes=[Route("/", watchlist)])
+@asynccontextmanager
+async def lifespan(app: Starlette):
+    tune_garbage_collector()  # as the app does, so the ratio does not count it
+    yield
+
+
+app = Starlette(routes=[Route("/", watchlist)], lifespan=lifespan)

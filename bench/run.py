@@ -119,7 +119,7 @@ def log_in(server: LiveServer) -> tuple[str, str, int]:
         client.post("/login", data={"csrf_token": token, "email": BENCH_EMAIL, "password": PASSWORD})
         page = client.get("/")
         cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
-        movie_id = int(re.search(r'id="movie-(\d+)"', page.text).group(1))
+        movie_id = int(re.search(r'action="/movies/(\d+)/watched"', page.text).group(1))
         return cookie, csrf_token_in(page.text), movie_id
 
 

@@ -53,7 +53,8 @@ class Visitor:
 
     async def movie_id(self, title: str, page: str = "/") -> int:
         html = (await self.get(page)).text
-        match = re.search(rf'<li id="movie-(\d+)" class="movie">\s*<span class="title">{re.escape(title)}</span>', html)
+        row = rf'<li class="movie">\s*<span class="title">{re.escape(title)}</span>\s*<form action="/movies/(\d+)/'
+        match = re.search(row, html)
         assert match, f"{title!r} is not on {page}"
         return int(match.group(1))
 

@@ -98,6 +98,7 @@ async def test_the_whole_journey_with_htmx_never_reloads_the_page(browser, live_
     await expect(page.locator("#flash")).to_contain_text("Deleted 'Alien'.")
     await expect(page.locator("#watchlist .empty")).to_be_visible()
     await assert_no_reload(page)
+    await expect(page).to_have_url(f"{live_server.url}/")  # the rows' boosted posts leave the address alone
 
     await page.get_by_role("link", name="Watched").click()
     await mark_window(page)
@@ -105,6 +106,7 @@ async def test_the_whole_journey_with_htmx_never_reloads_the_page(browser, live_
     await expect(page.locator("#flash")).to_contain_text("Rated 'Heat' 4 out of 5.")
     await expect(page.locator("input[name=rating][value='4']")).to_be_checked()
     await assert_no_reload(page)
+    await expect(page).to_have_url(f"{live_server.url}/watched")
     await page.reload()
     await expect(page.locator("input[name=rating][value='4']")).to_be_checked()
 
