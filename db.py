@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import aiosqlite
+import asyncpg
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
@@ -33,7 +34,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.engine import Compiled, Engine, make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DisconnectionError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -109,7 +110,11 @@ login_throttle = LoginThrottle.__table__
 def make_engine(database_url: str) -> AsyncEngine:
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite":
-        return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+        asyncpg = url.get_driver_name() == "asyncpg"
+        engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=not asyncpg)
+        if asyncpg:
+            event.listen(engine.sync_engine, "checkout", replace_closed_connection)
+        return engine
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_async_engine(url)
@@ -126,6 +131,14 @@ async def dispose(engine: AsyncEngine) -> None:
     if direct is not None:
         await direct.close()
     await engine.dispose()
+
+
+def replace_closed_connection(dbapi_connection, _record, _proxy) -> None:
+    """pool_pre_ping's round trip, made on every checkout, cost GET / 15% of its requests/s
+    on PostgreSQL. A server that restarts or ends a session closes its sockets, which asyncpg
+    has seen by the next checkout: the pool then swaps in a new connection (up to three tries)."""
+    if dbapi_connection.driver_connection.is_closed():
+        raise DisconnectionError()
 
 
 # One lock per SQLite engine: see write_transaction.
@@ -165,12 +178,14 @@ def tune_sqlite(dbapi_connection, _connection_record) -> None:
     cursor.close()
 
 
-# The hot paths (the session lookup, the lists, one-row changes) run single statements.
-# Through SQLAlchemy's aiosqlite adapter each statement costs five hops to the driver's
-# thread (cursor, execute, fetch, close, rollback); with 16 requests in flight that measured
-# 0.5-0.9 ms of CPU per query against 0.13 ms for aiosqlite's one-hop execute_fetchall. So on
-# SQLite these statements go straight to two connections of the process's own, still built
-# and compiled by SQLAlchemy; on PostgreSQL they take the ordinary engine path.
+# The hot paths (the session lookup, the lists, one-row changes) run single statements,
+# built and compiled by SQLAlchemy, executed by the driver itself. Through SQLAlchemy's
+# aiosqlite adapter each statement costs five hops to the driver's thread (cursor, execute,
+# fetch, close, rollback); with 16 requests in flight that measured 0.5-0.9 ms of CPU per
+# query against 0.13 ms for aiosqlite's one-hop execute_fetchall. So on SQLite they go to two
+# connections of the process's own. On PostgreSQL they take a connection from the engine's
+# pool and run on asyncpg outside a transaction: one round trip instead of BEGIN, the
+# statement and COMMIT or ROLLBACK.
 
 Row = TypeVar("Row")
 
@@ -241,36 +256,48 @@ def as_json_array(statement: Select) -> Select:
 
 
 async def fetch_all(engine: AsyncEngine, statement: Select, **parameters) -> Sequence[Sequence[Any]]:
-    """Every row of one SELECT, in one round trip, as sequences: lists on SQLite, where a
-    hundred rows made into objects cost more than the query. A statement built once with
-    bindparam()s and given `parameters` here skips SQLAlchemy's per-call work. Values are
-    numbers, text or None (on SQLite a boolean is 0 or 1)."""
+    """Every row of one SELECT, in one round trip, as sequences (lists on SQLite, asyncpg's
+    records on PostgreSQL): a hundred rows made into objects cost more than the query. A
+    statement built once with bindparam()s and given `parameters` here skips SQLAlchemy's
+    per-call work. Values are numbers, text or None (on SQLite a boolean is 0 or 1)."""
     direct = direct_connections.get(engine.sync_engine)
-    if direct is None:
-        async with engine.connect() as connection:
+    if direct is not None:
+        reader, _ = await direct.connections()
+        sql, values = sql_and_parameters(engine, as_json_array(statement), parameters)
+        ((rows,),) = await reader.execute_fetchall(sql, values)
+        return json.loads(rows)
+    async with engine.connect() as connection:
+        if engine.dialect.driver != "asyncpg":
             return (await connection.execute(statement, parameters)).all()
-    reader, _ = await direct.connections()
-    sql, values = sql_and_parameters(engine, as_json_array(statement), parameters)
-    ((rows,),) = await reader.execute_fetchall(sql, values)
-    return json.loads(rows)
+        driver = (await connection.get_raw_connection()).driver_connection
+        sql, values = sql_and_parameters(engine, statement, parameters)
+        return await driver.fetch(sql, *values)
 
 
 async def write_returning(engine: AsyncEngine, statement: Executable, row: Callable[..., Row]) -> Row | None:
     """One INSERT, UPDATE or DELETE ... RETURNING, committed on its own: its first row made
     into `row`, or None when it touched nothing. A broken constraint raises IntegrityError."""
     direct = direct_connections.get(engine.sync_engine)
-    if direct is None:
+    if direct is None and engine.dialect.driver != "asyncpg":
         async with write_transaction(engine) as connection:
             values = (await connection.execute(statement)).first()
         return None if values is None else row(*values)
-    _, writer = await direct.connections()
     sql, parameters = sql_and_parameters(engine, statement, {})
-    async with sqlite_write_locks[engine.sync_engine]:
+    if direct is not None:
+        _, writer = await direct.connections()
+        async with sqlite_write_locks[engine.sync_engine]:
+            try:
+                rows = await writer.execute_fetchall(sql, parameters)
+            except sqlite3.IntegrityError as error:
+                raise IntegrityError(sql, parameters, error) from error
+        return row(*rows[0]) if rows else None
+    async with engine.connect() as connection:
+        driver = (await connection.get_raw_connection()).driver_connection
         try:
-            rows = await writer.execute_fetchall(sql, parameters)
-        except sqlite3.IntegrityError as error:
+            values = await driver.fetchrow(sql, *parameters)  # outside a transaction block: autocommit
+        except asyncpg.IntegrityConstraintViolationError as error:
             raise IntegrityError(sql, parameters, error) from error
-    return row(*rows[0]) if rows else None
+    return None if values is None else row(*values)
 
 
 def alembic_config(database_url: str) -> AlembicConfig:
