@@ -3,8 +3,10 @@ sharing one database, and the `flicklist` command."""
 
 import asyncio
 import os
+import sqlite3
 import subprocess
 import sys
+import time
 from dataclasses import replace
 
 import httpx
@@ -19,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from support import PASSWORD, csrf_token_in
 
 from app import SchemaOutOfDate, create_app
-from db import Base, alembic_config, direct_connections, make_engine, movies, upgrade, users
+from db import Base, alembic_config, direct_connections, dispose, make_engine, movies, upgrade, users
 
 
 @pytest.fixture
@@ -105,7 +107,9 @@ async def record_statements(engine: AsyncEngine, statements: list[str]) -> None:
         event.listen(engine.sync_engine, "checkout", lambda dbapi, *_: dbapi.driver_connection.add_query_logger(log))
         return
     event.listen(engine.sync_engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
-    for connection in await direct_connections[engine.sync_engine].connections():
+    direct = direct_connections[engine.sync_engine]
+    direct.reader_on_loop().set_trace_callback(statements.append)
+    for connection in await direct.connections():
         await connection.set_trace_callback(statements.append)
 
 
@@ -138,6 +142,26 @@ async def test_a_page_runs_the_same_two_queries_for_3_movies_or_60(user, app, pa
 
     few, many = await queries_for_page_with(3), await queries_for_page_with(60)
     assert few == many == 2, "one finds the session's user, one reads the list"
+
+
+@pytest.mark.skipif(bool(POSTGRES_URL), reason="SQLite's file locks")
+async def test_while_another_process_holds_the_sqlite_file_a_page_waits_and_nothing_else_does(user, app, settings):
+    await user.add("Heat")
+    await dispose(app.state.engine)  # as just after a restart: no connection open yet
+    holder = sqlite3.connect(settings.database_url.removeprefix("sqlite+aiosqlite:///"), isolation_level=None)
+    holder.executescript("PRAGMA locking_mode=EXCLUSIVE; BEGIN EXCLUSIVE; DELETE FROM login_throttle;")
+
+    page = asyncio.create_task(user.get("/"))
+    started = time.monotonic()
+    await asyncio.sleep(0.5)
+    assert time.monotonic() - started < 1.5, "the event loop was held up"
+    assert not page.done(), "the page waits for the file"
+    assert (await user.client.get("/static/app.css")).status_code == 200, "the app answers meanwhile"
+    holder.execute("COMMIT")
+    holder.close()
+
+    response = await page
+    assert response.status_code == 200 and "Heat</span>" in response.text
 
 
 @pytest.mark.skipif(not POSTGRES_URL, reason="a server that ends connections: PostgreSQL only")
