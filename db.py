@@ -107,9 +107,9 @@ login_throttle = LoginThrottle.__table__
 def make_engine(database_url: str) -> AsyncEngine:
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite":
-        asyncpg = url.get_driver_name() == "asyncpg"
-        engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=not asyncpg)
-        if asyncpg:
+        on_asyncpg = url.get_driver_name() == "asyncpg"
+        engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=not on_asyncpg)
+        if on_asyncpg:
             event.listen(engine.sync_engine, "checkout", replace_closed_connection)
         return engine
     if url.database and url.database != ":memory:":

@@ -30,7 +30,7 @@ sys.path.insert(0, str(PROJECT_DIR))
 sys.path.insert(0, str(PROJECT_DIR / "tests"))
 
 from browser_support import LiveServer, ServerProcess  # noqa: E402
-from support import csrf_token_in  # noqa: E402
+from support import csrf_token_in, fresh_postgres_database  # noqa: E402
 
 from auth import hash_password  # noqa: E402
 from db import Base, make_engine, movies, upgrade, users  # noqa: E402
@@ -273,18 +273,7 @@ def second_database(database_url: str, folder: str) -> str:
     database of its own on the same server, made afresh."""
     if database_url.startswith("sqlite"):
         return f"sqlite+aiosqlite:///{folder}/bench-big.sqlite3"
-    big_url = database_url.rsplit("/", 1)[0] + "/flicklist_bench_big"
-
-    async def recreate() -> None:
-        engine = make_engine(database_url)
-        async with engine.connect() as connection:
-            await connection.execution_options(isolation_level="AUTOCOMMIT")
-            await connection.execute(text("DROP DATABASE IF EXISTS flicklist_bench_big WITH (FORCE)"))
-            await connection.execute(text("CREATE DATABASE flicklist_bench_big"))
-        await engine.dispose()
-
-    asyncio.run(recreate())
-    return big_url
+    return fresh_postgres_database(database_url, "flicklist_bench_big")
 
 
 def write_temp(content: str) -> str:

@@ -1,8 +1,13 @@
-"""What the tests share besides fixtures: a visitor who browses like a browser, and how a user reads the banner."""
+"""What the tests (and the benchmark) share besides fixtures: a visitor who browses like a
+browser, how a user reads the banner, and a PostgreSQL database made afresh."""
 
+import asyncio
 import re
 
 from httpx import AsyncClient, Response
+from sqlalchemy import text
+
+from db import make_engine
 
 PASSWORD = "correct horse battery staple"
 
@@ -69,3 +74,18 @@ def flashes(html: str) -> list[str]:
     """The messages in the flash banner, as the user reads them."""
     banner = re.search(r'<div id="flash".*?</main>|<div id="flash".*', html, re.S)
     return re.findall(r'<span class="flash-text">(.*?)</span>', banner.group(0)) if banner else []
+
+
+def fresh_postgres_database(database_url: str, name: str) -> str:
+    """The URL of database `name` on the server of `database_url`, dropped and created empty."""
+
+    async def recreate() -> None:
+        engine = make_engine(database_url)
+        async with engine.connect() as connection:
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            await connection.execute(text(f"CREATE DATABASE {name}"))
+        await engine.dispose()
+
+    asyncio.run(recreate())
+    return database_url.rsplit("/", 1)[0] + "/" + name

@@ -18,7 +18,7 @@ from browser_support import PROJECT_DIR, LiveServer
 from conftest import POSTGRES_URL, make_settings
 from sqlalchemy import event, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
-from support import PASSWORD, csrf_token_in
+from support import PASSWORD, csrf_token_in, fresh_postgres_database
 
 from app import SchemaOutOfDate, create_app
 from db import Base, alembic_config, direct_connections, dispose, make_engine, movies, upgrade, users
@@ -29,17 +29,7 @@ def empty_database_url(tmp_path) -> str:
     """A database with no tables at all: a new SQLite file, or a new PostgreSQL database."""
     if not POSTGRES_URL:
         return f"sqlite+aiosqlite:///{tmp_path / 'empty.sqlite3'}"
-
-    async def recreate() -> None:
-        engine = make_engine(POSTGRES_URL)
-        async with engine.connect() as connection:
-            await connection.execution_options(isolation_level="AUTOCOMMIT")
-            await connection.execute(text("DROP DATABASE IF EXISTS flicklist_migrations WITH (FORCE)"))
-            await connection.execute(text("CREATE DATABASE flicklist_migrations"))
-        await engine.dispose()
-
-    asyncio.run(recreate())
-    return POSTGRES_URL.rsplit("/", 1)[0] + "/flicklist_migrations"
+    return fresh_postgres_database(POSTGRES_URL, "flicklist_migrations")
 
 
 def run_sync(database_url: str, work):
