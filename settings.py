@@ -7,8 +7,15 @@ from pathlib import Path
 
 from starlette.config import Config
 
-BASE_DIR = Path(__file__).resolve().parent
-VAR_DIR = BASE_DIR / "var"
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def default_data_dir() -> Path:
+    """`var/` in a source checkout (where `make run` keeps its database); once installed from
+    the wheel, the user's data folder (XDG), whatever the working directory."""
+    if (PACKAGE_DIR / "pyproject.toml").exists():
+        return PACKAGE_DIR / "var"
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "flicklist"
 
 
 @dataclass(frozen=True)
@@ -22,13 +29,15 @@ class Settings:
     migrate_on_start: bool
     public_origin: str
     trusted_proxies: str
+    tune_gc: bool
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     config = Config(environ=os.environ if environ is None else environ, env_prefix="FLICKLIST_")
+    data_dir = Path(config("DATA_DIR", default="") or default_data_dir())
     return Settings(
-        database_url=config("DATABASE_URL", default=f"sqlite+aiosqlite:///{VAR_DIR / 'flicklist.sqlite3'}"),
-        secret_key=config("SECRET_KEY", default="") or read_or_create_secret_key(VAR_DIR / "secret_key"),
+        database_url=config("DATABASE_URL", default=f"sqlite+aiosqlite:///{data_dir / 'flicklist.sqlite3'}"),
+        secret_key=config("SECRET_KEY", default="") or read_or_create_secret_key(data_dir / "secret_key"),
         https_only=config("HTTPS", cast=bool, default=False),
         session_idle_seconds=config("SESSION_IDLE_SECONDS", cast=int, default=14 * 24 * 3600),
         session_absolute_seconds=config("SESSION_ABSOLUTE_SECONDS", cast=int, default=30 * 24 * 3600),
@@ -36,6 +45,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         migrate_on_start=config("MIGRATE_ON_START", cast=bool, default=False),
         public_origin=config("PUBLIC_ORIGIN", default="").rstrip("/"),
         trusted_proxies=config("TRUSTED_PROXIES", default=""),
+        tune_gc=config("TUNE_GC", cast=bool, default=True),
     )
 
 

@@ -10,8 +10,8 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.routing import Route
 
-from app import tune_garbage_collector
-from rendering import page
+from flicklist.cli import tune_garbage_collector
+from flicklist.web.rendering import page
 
 ROWS = [(number, f"Movie number {number}", None) for number in range(1, 101)]
 USER = SimpleNamespace(id=1, email="bench@example.com")
@@ -25,7 +25,7 @@ async def watchlist(request: Request):
 
 @asynccontextmanager
 async def lifespan(app: Starlette):
-    tune_garbage_collector()  # as the app does, so the ratio does not count it
+    tune_garbage_collector()  # as `flicklist serve` does, so the ratio does not count it
     yield
 
 

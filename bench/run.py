@@ -26,14 +26,15 @@ from sqlalchemy import insert, text
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
-sys.path.insert(0, str(PROJECT_DIR))
 sys.path.insert(0, str(PROJECT_DIR / "tests"))
 
 from browser_support import LiveServer, ServerProcess  # noqa: E402
 from support import csrf_token_in, fresh_postgres_database  # noqa: E402
 
-from auth import hash_password  # noqa: E402
-from db import Base, make_engine, movies, upgrade, users  # noqa: E402
+from flicklist.db import make_engine  # noqa: E402
+from flicklist.migrations import upgrade  # noqa: E402
+from flicklist.security.passwords import hash_password  # noqa: E402
+from flicklist.tables import Base, movies, users  # noqa: E402
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = 16
@@ -63,7 +64,7 @@ def control_server() -> ServerProcess:
         "{port}",
         "--no-access-log",
     ]
-    return ServerProcess(command, {"PYTHONPATH": str(PROJECT_DIR)}, ready_path="/")
+    return ServerProcess(command, {}, ready_path="/")
 
 
 async def seed(database_url: str, users_count: int, movies_per_user: int) -> None:

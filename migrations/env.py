@@ -4,7 +4,8 @@ import asyncio
 
 from alembic import context
 
-from db import Base, make_engine
+from flicklist.db import make_engine
+from flicklist.tables import Base
 
 
 def run_migrations(connection) -> None:

@@ -6,10 +6,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from itertools import count
 from pathlib import Path
 
 import httpx
 import pytest
+from playwright.async_api import Page, expect
+from support import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -82,5 +85,61 @@ class LiveServer(ServerProcess):
             "FLICKLIST_SECRET_KEY": "live-server-test-key-" + database_url,
             **(extra_env or {}),
         }
-        command = [sys.executable, "-m", "cli", "serve", "--port", "{port}", "--workers", str(workers), *serve_args]
+        command = [
+            sys.executable,
+            "-m",
+            "flicklist.cli",
+            "serve",
+            "--port",
+            "{port}",
+            "--workers",
+            str(workers),
+            *serve_args,
+        ]
         super().__init__(command, env)
+
+
+emails = (f"viewer{number}@example.com" for number in count())
+
+
+# Chromium logs every 4xx answer as a console error. A 422 is the app's deliberate answer to a
+# refused form (the form comes back with the error beside the field), so that one note is expected.
+REFUSED_FORM_NOTE = "the server responded with a status of 422"
+
+
+class Watcher:
+    """Collects what a user would not want: console errors and requests to other origins."""
+
+    def __init__(self, page: Page, origin: str) -> None:
+        self.console_errors: list[str] = []
+        self.foreign_requests: list[str] = []
+        page.on("console", self.on_console)
+        page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+        page.on("request", lambda request: request.url.startswith(origin) or self.foreign_requests.append(request.url))
+
+    def on_console(self, message) -> None:
+        if message.type == "error" and REFUSED_FORM_NOTE not in message.text:
+            self.console_errors.append(message.text)
+
+
+async def open_page(browser, live_server, javascript: bool = True) -> tuple[Page, Watcher]:
+    context = await browser.new_context(java_script_enabled=javascript, base_url=live_server.url)
+    page = await context.new_page()
+    return page, Watcher(page, live_server.url)
+
+
+async def mark_window(page: Page) -> None:
+    await page.evaluate("window.stillTheSamePage = true")
+
+
+async def assert_no_reload(page: Page) -> None:
+    assert await page.evaluate("window.stillTheSamePage === true"), "the page was reloaded"
+
+
+async def register(page: Page, email: str) -> None:
+    await page.goto("/register")
+    await page.get_by_label("Email").fill(email)
+    await page.get_by_label("Password", exact=True).fill(PASSWORD)
+    await page.get_by_label("Password again").fill(PASSWORD)
+    await page.get_by_role("button", name="Create account").click()
+    await expect(page.locator("#flash")).to_contain_text("Welcome to FlickList")

@@ -1,35 +1,19 @@
 """Fixtures: a fresh app and database for each test, a visitor who browses it over HTTP, and a
 logged-in user. FLICKLIST_TEST_DATABASE_URL=postgresql+asyncpg://… runs the suite on PostgreSQL."""
 
-import os
-import secrets
 import shutil
 from collections.abc import AsyncIterator
 
 import pytest
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy import text
-from support import Visitor
+from support import POSTGRES_URL, Visitor, fresh_postgres_database, make_settings
 
-from app import create_app
-from db import Base, make_engine, upgrade
-from settings import Settings
-
-POSTGRES_URL = os.environ.get("FLICKLIST_TEST_DATABASE_URL", "")
-
-
-def make_settings(database_url: str) -> Settings:
-    return Settings(
-        database_url=database_url,
-        secret_key=secrets.token_urlsafe(32),
-        https_only=False,
-        session_idle_seconds=3600,
-        session_absolute_seconds=86400,
-        max_body_bytes=64 * 1024,
-        migrate_on_start=False,
-        public_origin="",
-        trusted_proxies="",
-    )
+from flicklist.app import create_app
+from flicklist.db import make_engine
+from flicklist.migrations import upgrade
+from flicklist.settings import Settings
+from flicklist.tables import Base
 
 
 @pytest.fixture(scope="session")
@@ -55,6 +39,14 @@ async def database_url(migrated_template, tmp_path) -> str:
     path = tmp_path / "flicklist.sqlite3"
     shutil.copy(migrated_template, path)
     return f"sqlite+aiosqlite:///{path}"
+
+
+@pytest.fixture
+def empty_database_url(tmp_path) -> str:
+    """A database with no tables at all: a new SQLite file, or a new PostgreSQL database."""
+    if not POSTGRES_URL:
+        return f"sqlite+aiosqlite:///{tmp_path / 'empty.sqlite3'}"
+    return fresh_postgres_database(POSTGRES_URL, "flicklist_empty")
 
 
 @pytest.fixture

@@ -2,14 +2,18 @@
 browser, how a user reads the banner, and a PostgreSQL database made afresh."""
 
 import asyncio
+import os
 import re
+import secrets
 
 from httpx import AsyncClient, Response
 from sqlalchemy import text
 
-from db import make_engine
+from flicklist.db import make_engine
+from flicklist.settings import Settings
 
 PASSWORD = "correct horse battery staple"
+POSTGRES_URL = os.environ.get("FLICKLIST_TEST_DATABASE_URL", "")
 
 
 class Visitor:
@@ -89,3 +93,18 @@ def fresh_postgres_database(database_url: str, name: str) -> str:
 
     asyncio.run(recreate())
     return database_url.rsplit("/", 1)[0] + "/" + name
+
+
+def make_settings(database_url: str) -> Settings:
+    return Settings(
+        database_url=database_url,
+        secret_key=secrets.token_urlsafe(32),
+        https_only=False,
+        session_idle_seconds=3600,
+        session_absolute_seconds=86400,
+        max_body_bytes=64 * 1024,
+        migrate_on_start=False,
+        public_origin="",
+        trusted_proxies="",
+        tune_gc=False,
+    )

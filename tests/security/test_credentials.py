@@ -5,7 +5,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import select, update
 from support import PASSWORD, flashes
 
-from db import login_throttle, users
+from flicklist.tables import login_throttle, users
 
 
 @pytest.mark.parametrize(
@@ -47,10 +47,10 @@ async def test_the_wait_expires_and_the_owner_gets_back_in(user, app):
     await user.logout()
     for _ in range(7):
         await attempt(user)
-    async with app.state.engine.begin() as connection:  # as if the waiting time had passed
+    async with app.state.db.engine.begin() as connection:  # as if the waiting time had passed
         await connection.execute(update(login_throttle).values(last_failure_at=login_throttle.c.last_failure_at - 600))
     assert (await attempt(user, PASSWORD)).headers["location"] == "/"
-    async with app.state.engine.connect() as connection:
+    async with app.state.db.engine.connect() as connection:
         keys = (await connection.execute(select(login_throttle.c.key))).scalars().all()
     assert not any(key.startswith(("pair:", "account:")) for key in keys), "success forgets the account's failures"
 
@@ -66,10 +66,10 @@ async def test_an_attacker_elsewhere_does_not_lock_the_owner_out(user, app, make
 
 async def test_a_hash_made_with_old_parameters_is_upgraded_at_login(user, app):
     weak = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1).hash(PASSWORD)
-    async with app.state.engine.begin() as connection:
+    async with app.state.db.engine.begin() as connection:
         await connection.execute(update(users).values(password_hash=weak))
     await user.logout()
     assert (await user.login("ann@example.com")).headers["location"] == "/"
-    async with app.state.engine.connect() as connection:
+    async with app.state.db.engine.connect() as connection:
         stored = (await connection.execute(select(users.c.password_hash))).scalar_one()
     assert stored != weak and "m=19456,t=2,p=1" in stored

@@ -9,8 +9,7 @@ from contextlib import asynccontextmanager
 import httpx
 import pytest
 from browser_support import LiveServer
-from conftest import POSTGRES_URL
-from support import PASSWORD, csrf_token_in
+from support import PASSWORD, POSTGRES_URL, csrf_token_in
 
 
 @pytest.fixture(scope="module")

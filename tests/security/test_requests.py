@@ -2,13 +2,16 @@
 
 import re
 import string
+from dataclasses import replace
 
 import pytest
+from httpx import ASGITransport, AsyncClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from db import movies, users
+from flicklist.app import create_app
+from flicklist.tables import movies, users
 
 
 async def test_every_response_carries_the_security_headers(user):
@@ -23,11 +26,6 @@ async def test_every_response_carries_the_security_headers(user):
 
 
 async def test_hsts_and_secure_cookies_when_served_over_https(settings):
-    from dataclasses import replace
-
-    from httpx import ASGITransport, AsyncClient
-
-    from app import create_app
 
     app = create_app(replace(settings, https_only=True))
     async with (
@@ -96,7 +94,7 @@ async def test_random_bytes_never_cause_a_server_error_nor_a_stored_row(user, ap
 
 
 async def count_rows(app) -> tuple[int, int]:
-    async with app.state.engine.connect() as connection:
+    async with app.state.db.engine.connect() as connection:
         return (
             (await connection.execute(select(func.count()).select_from(users))).scalar_one(),
             (await connection.execute(select(func.count()).select_from(movies))).scalar_one(),

@@ -3,7 +3,7 @@
 from sqlalchemy import select, update
 from support import PASSWORD, flashes
 
-from db import login_sessions, movies, users
+from flicklist.tables import login_sessions, movies, users
 
 NEW_PASSWORD = "a brand new passphrase for ann"
 
@@ -90,20 +90,20 @@ async def test_deleting_the_account_takes_its_movies_and_sessions(user, make_vis
     assert response.headers["location"] == "/register"
     assert flashes((await user.get("/register")).text) == ["Your account and its 1 movie are deleted. Goodbye!"]
     assert (await other.get("/")).headers["location"] == "/login"
-    async with app.state.engine.connect() as connection:
+    async with app.state.db.engine.connect() as connection:
         for table in (users, movies, login_sessions):
             assert (await connection.execute(select(table))).all() == []
 
 
 async def test_an_idle_session_ends(user, app):
     idle = app.state.settings.session_idle_seconds
-    async with app.state.engine.begin() as connection:
+    async with app.state.db.engine.begin() as connection:
         await connection.execute(update(login_sessions).values(last_seen_at=login_sessions.c.last_seen_at - idle - 5))
     assert (await user.get("/")).headers["location"] == "/login"
 
 
 async def test_a_session_ends_at_its_absolute_lifetime_however_active(user, app):
     lifetime = app.state.settings.session_absolute_seconds
-    async with app.state.engine.begin() as connection:
+    async with app.state.db.engine.begin() as connection:
         await connection.execute(update(login_sessions).values(created_at=login_sessions.c.created_at - lifetime - 5))
     assert (await user.get("/")).headers["location"] == "/login"

@@ -7,7 +7,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from rendering import error_response
+from .rendering import error_response
 
 MESSAGES = {
     400: "That request could not be understood.",

@@ -7,11 +7,11 @@ never grows past MAX_WAIT: an attacker cannot lock the owner out for good."""
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, delete, insert, select, update
+from sqlalchemy import bindparam, case, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from db import login_throttle, now, write_transaction
+from ..db import Database
+from ..tables import login_throttle, now
 
 FORGET_AFTER = 15 * 60  # a quiet quarter of an hour and the count starts over
 MAX_WAIT = 5 * 60
@@ -36,22 +36,26 @@ def wait_after(failures: int, limit: Limit) -> int:
     return 0 if excess <= 0 else min(2**excess, MAX_WAIT)
 
 
-async def seconds_to_wait(engine: AsyncEngine, email: str, client: str) -> int:
+THROTTLE_COUNTS = select(login_throttle.c.key, login_throttle.c.failures, login_throttle.c.last_failure_at).where(
+    login_throttle.c.key.in_([bindparam("pair"), bindparam("account"), bindparam("client")])
+)
+
+
+async def seconds_to_wait(db: Database, email: str, client: str) -> int:
     """How long this login attempt must wait; 0 means go ahead."""
     limits = keys(email, client)
-    query = select(login_throttle).where(login_throttle.c.key.in_(limits))
-    async with engine.connect() as connection:
-        rows = (await connection.execute(query)).all()
+    pair, account, client_key = limits
+    rows = await db.fetch_all(THROTTLE_COUNTS, pair=pair, account=account, client=client_key)
     timestamp = now()
     waits = [
-        wait_after(row.failures, limits[row.key]) - (timestamp - row.last_failure_at)
-        for row in rows
-        if timestamp - row.last_failure_at < FORGET_AFTER
+        wait_after(failures, limits[key]) - (timestamp - last_failure_at)
+        for key, failures, last_failure_at in rows
+        if timestamp - last_failure_at < FORGET_AFTER
     ]
     return max([0, *waits])
 
 
-async def record_failure(engine: AsyncEngine, email: str, client: str) -> None:
+async def record_failure(db: Database, email: str, client: str) -> None:
     """Count a failure under every key. Each count is a lone write (update, else insert), so
     SQLite never has to upgrade a read lock, and two workers racing on a new key both count."""
     timestamp = now()
@@ -62,20 +66,20 @@ async def record_failure(engine: AsyncEngine, email: str, client: str) -> None:
         last_failure_at=timestamp,
     )
     for key in keys(email, client):
-        async with write_transaction(engine) as connection:
+        async with db.transaction() as connection:
             if (await connection.execute(counted.where(login_throttle.c.key == key))).rowcount:
                 continue
         try:
-            async with write_transaction(engine) as connection:
+            async with db.transaction() as connection:
                 await connection.execute(insert(login_throttle).values(key=key, failures=1, last_failure_at=timestamp))
         except IntegrityError:
-            async with write_transaction(engine) as connection:
+            async with db.transaction() as connection:
                 await connection.execute(counted.where(login_throttle.c.key == key))
 
 
-async def forget_failures(engine: AsyncEngine, email: str, client: str) -> None:
+async def forget_failures(db: Database, email: str, client: str) -> None:
     """A successful login clears the account's counts (not the address's: one good password
     must not buy an attacker fresh guesses at other accounts)."""
     pair, account, _ = keys(email, client)
-    async with write_transaction(engine) as connection:
+    async with db.transaction() as connection:
         await connection.execute(delete(login_throttle).where(login_throttle.c.key.in_([pair, account])))

@@ -1,7 +1,12 @@
 """Forged requests are refused and bad input gets a clear answer, never a 500."""
 
+from dataclasses import replace
+
 import pytest
-from support import flashes
+from httpx import ASGITransport, AsyncClient
+from support import Visitor, flashes
+
+from flicklist.app import create_app
 
 
 async def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(user):
@@ -84,12 +89,6 @@ async def test_a_form_that_cannot_be_parsed_is_a_400(user):
 
 
 async def test_behind_a_proxy_the_origin_is_compared_with_the_configured_public_origin(settings):
-    from dataclasses import replace
-
-    from httpx import ASGITransport, AsyncClient
-    from support import Visitor
-
-    from app import create_app
 
     app = create_app(replace(settings, public_origin="https://flicks.example"))
     async with (

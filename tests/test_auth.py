@@ -1,10 +1,12 @@
 """Registering, logging in and out, as a person does it with JavaScript off (plain forms, redirects)."""
 
+from urllib.parse import quote
+
 import pytest
 from sqlalchemy import select
 from support import PASSWORD, flashes
 
-from db import users
+from flicklist.tables import users
 
 
 async def test_register_logs_the_new_user_in_and_greets_them(visitor):
@@ -35,7 +37,7 @@ async def test_register_with_an_email_that_has_an_account_is_refused_whatever_it
     assert flashes((await second.get("/register")).text) == [
         "An account with that email already exists. Log in instead?"
     ]
-    async with app.state.engine.connect() as connection:
+    async with app.state.db.engine.connect() as connection:
         assert (await connection.execute(select(users.c.email))).scalars().all() == ["ann@example.com"]
 
 
@@ -86,7 +88,7 @@ async def test_password_is_checked_exactly_as_typed(make_visitor):
 
 
 async def test_passwords_are_stored_as_argon2id_hashes(user, app):
-    async with app.state.engine.connect() as connection:
+    async with app.state.db.engine.connect() as connection:
         stored = (await connection.execute(select(users.c.password_hash))).scalar_one()
     assert stored.startswith("$argon2id$")
     assert PASSWORD not in stored
@@ -118,7 +120,6 @@ async def test_login_goes_to_the_page_asked_for(user):
 @pytest.mark.parametrize("target", ["//evil.example", "/\\evil.example", "https://evil.example/", "/%0d%0aX:1"])
 async def test_login_never_sends_the_user_to_another_site(user, target):
     await user.logout()
-    from urllib.parse import quote
 
     location = (await user.login("ann@example.com", next=quote(target, safe=""))).headers["location"]
     assert location.startswith("/") and not location.startswith(("//", "/\\"))

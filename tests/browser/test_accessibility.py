@@ -6,15 +6,15 @@ import os
 from pathlib import Path
 
 import pytest
+from browser_support import assert_no_reload, emails, mark_window, register
 from playwright.async_api import expect
-from test_browser import assert_no_reload, browser, emails, live_server, mark_window, register  # noqa: F401
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 SCREENSHOT_DIR = os.environ.get("FLICKLIST_SCREENSHOT_DIR")
 PHONE, DESKTOP = {"width": 360, "height": 780}, {"width": 1280, "height": 860}
 
 
-async def new_page(browser, live_server, viewport=DESKTOP, color_scheme="light", bypass_csp=False):  # noqa: F811
+async def new_page(browser, live_server, viewport=DESKTOP, color_scheme="light", bypass_csp=False):
     context = await browser.new_context(
         base_url=live_server.url, viewport=viewport, color_scheme=color_scheme, bypass_csp=bypass_csp
     )
@@ -46,7 +46,7 @@ async def axe_violations(page) -> list:
 
 
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
-async def test_every_page_passes_axe_core(browser, live_server, color_scheme):  # noqa: F811
+async def test_every_page_passes_axe_core(browser, live_server, color_scheme):
     page = await new_page(browser, live_server, color_scheme=color_scheme, bypass_csp=True)
     await fill_a_list(page)
     pages = {}
@@ -66,7 +66,7 @@ async def test_every_page_passes_axe_core(browser, live_server, color_scheme):  
     assert {path: found for path, found in pages.items() if found} == {}
 
 
-async def test_focus_lands_on_the_add_field_after_adding_and_on_the_banner_after_an_error(browser, live_server):  # noqa: F811
+async def test_focus_lands_on_the_add_field_after_adding_and_on_the_banner_after_an_error(browser, live_server):
     page = await new_page(browser, live_server)
     await register(page, next(emails))
     await page.get_by_label("Movie title").fill("Heat")
@@ -83,7 +83,7 @@ async def test_focus_lands_on_the_add_field_after_adding_and_on_the_banner_after
     await expect(page.get_by_label("Movie title")).to_be_focused()
 
 
-async def test_undo_brings_back_a_crossed_off_or_deleted_movie_without_a_reload(browser, live_server):  # noqa: F811
+async def test_undo_brings_back_a_crossed_off_or_deleted_movie_without_a_reload(browser, live_server):
     page = await new_page(browser, live_server)
     await register(page, next(emails))
     await mark_window(page)
@@ -102,7 +102,7 @@ async def test_undo_brings_back_a_crossed_off_or_deleted_movie_without_a_reload(
     await assert_no_reload(page)
 
 
-async def test_undoing_the_delete_of_a_watched_movie_keeps_its_rating(browser, live_server):  # noqa: F811
+async def test_undoing_the_delete_of_a_watched_movie_keeps_its_rating(browser, live_server):
     page = await new_page(browser, live_server)
     await fill_a_list(page)
     await page.get_by_role("button", name="Delete Heat").click()
@@ -113,7 +113,7 @@ async def test_undoing_the_delete_of_a_watched_movie_keeps_its_rating(browser, l
     await expect(page.locator("input[name=rating][value='4']")).to_be_checked()
 
 
-async def test_pages_fit_a_360_pixel_phone_without_sideways_scrolling(browser, live_server):  # noqa: F811
+async def test_pages_fit_a_360_pixel_phone_without_sideways_scrolling(browser, live_server):
     page = await new_page(browser, live_server, viewport=PHONE)
     await fill_a_list(page)
     for path in ("/", "/watched", "/account"):
@@ -121,7 +121,7 @@ async def test_pages_fit_a_360_pixel_phone_without_sideways_scrolling(browser, l
         assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
 
 
-async def test_dark_mode_follows_the_system_setting(browser, live_server):  # noqa: F811
+async def test_dark_mode_follows_the_system_setting(browser, live_server):
     backgrounds = {}
     for scheme in ("light", "dark"):
         page = await new_page(browser, live_server, color_scheme=scheme)
@@ -130,7 +130,7 @@ async def test_dark_mode_follows_the_system_setting(browser, live_server):  # no
     assert backgrounds["light"] != backgrounds["dark"]
 
 
-async def test_screenshots_of_the_main_pages(browser, live_server, tmp_path):  # noqa: F811
+async def test_screenshots_of_the_main_pages(browser, live_server, tmp_path):
     """`make screenshots` sets FLICKLIST_SCREENSHOT_DIR=docs/screenshots to refresh the README's."""
     folder = Path(SCREENSHOT_DIR) if SCREENSHOT_DIR else tmp_path
     folder.mkdir(parents=True, exist_ok=True)

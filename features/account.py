@@ -1,16 +1,19 @@
 """The account page: change the password, log out everywhere else, delete the account."""
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Route
 
-from auth import PASSWORD_RULE, check_password, end_sessions, hash_password, throttled_password_check
-from db import movies, users, write_transaction
-from flash import flash
-from forms import form_fields, refuse_form
-from rendering import after_post, go_to, page
+from ..auth import end_sessions, throttled_password_check
+from ..security.passwords import PASSWORD_RULE, check_password, hash_password
+from ..tables import movies, users
+from ..web.flash import flash
+from ..web.forms import form_fields, refuse_form
+from ..web.rendering import after_post, go_to, page
 
 WRONG_PASSWORD = "That is not your current password."
+PASSWORD_HASH = select(users.c.password_hash).where(users.c.id == bindparam("user_id"))
 
 
 async def account_page(request: Request) -> Response:
@@ -21,8 +24,7 @@ async def current_password_matches(request: Request, password: str) -> bool | Re
     """Checks the password typed to confirm a change, throttled like a login, since a borrowed
     session could otherwise guess it at leisure. A Response means: too many tries."""
     user = request.state.user
-    async with request.app.state.engine.connect() as connection:
-        stored = (await connection.execute(select(users.c.password_hash).where(users.c.id == user.id))).scalar_one()
+    [(stored,)] = await request.app.state.db.fetch_all(PASSWORD_HASH, user_id=user.id)
     return await throttled_password_check(request, user.email, stored, password)
 
 
@@ -41,7 +43,7 @@ async def change_password(request: Request) -> Response:
         context = {"password_rule": PASSWORD_RULE}
         return refuse_form(request, "/account", "partials/password_form.html", {}, errors, context)
     new_hash = await hash_password(fields["password"])
-    async with write_transaction(request.app.state.engine) as connection:
+    async with request.app.state.db.transaction() as connection:
         await connection.execute(update(users).where(users.c.id == user.id).values(password_hash=new_hash))
         await end_sessions(connection, user.id, keep_token=request.session["sid"])
     flash(request, "Password changed. Every other browser you were logged in on has been logged out.", "success")
@@ -49,7 +51,7 @@ async def change_password(request: Request) -> Response:
 
 
 async def log_out_elsewhere(request: Request) -> Response:
-    async with write_transaction(request.app.state.engine) as connection:
+    async with request.app.state.db.transaction() as connection:
         await end_sessions(connection, request.state.user.id, keep_token=request.session["sid"])
     flash(request, "Logged out everywhere else. This browser stays logged in.", "success")
     return after_post(request, "/account")
@@ -63,7 +65,7 @@ async def delete_account(request: Request) -> Response:
     if not checked:
         return refuse_form(request, "/account", "partials/delete_account_form.html", {}, {"confirm": WRONG_PASSWORD})
     user = request.state.user
-    async with write_transaction(request.app.state.engine) as connection:
+    async with request.app.state.db.transaction() as connection:
         count = (await connection.execute(select(func.count()).where(movies.c.user_id == user.id))).scalar_one()
         # Movies and sessions go with the user (ON DELETE CASCADE).
         await connection.execute(delete(users).where(users.c.id == user.id))
@@ -72,3 +74,11 @@ async def delete_account(request: Request) -> Response:
     response = go_to(request, "/register")
     response.headers["Clear-Site-Data"] = '"cache", "storage"'
     return response
+
+
+routes = [
+    Route("/account", account_page),
+    Route("/account/password", change_password, methods=["POST"]),
+    Route("/account/logout-others", log_out_elsewhere, methods=["POST"]),
+    Route("/account/delete", delete_account, methods=["POST"]),
+]

@@ -1,20 +1,23 @@
 """The watchlist: each user's own movies, to add, cross off, rate, put back and delete."""
 
-from collections.abc import Sequence
-from typing import NamedTuple
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple, TypeVar
 from urllib.parse import urlsplit
 
-from sqlalchemy import ColumnElement, bindparam, delete, insert, select, update
+from sqlalchemy import Executable, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Route
 
-from db import fetch_all, movies, now, write_returning
-from flash import flash
-from forms import form_fields, refuse_form
-from rendering import after_post, page
+from ..tables import movies, now
+from ..web import convertors  # noqa: F401 (registers {…:row_id} for the routes below)
+from ..web.flash import flash
+from ..web.forms import form_fields, refuse_form
+from ..web.rendering import after_post, page
 
+Row = TypeVar("Row")
 TITLE_MAX = 200
 TERRIBLE_MOVIES = {
     title.casefold()
@@ -46,8 +49,8 @@ def check_title(title: str) -> str | None:
 
 
 class ListedMovie(NamedTuple):
-    """A movie as a list shows it. The row templates unpack it (`for id, title, rating in
-    movies`), so a whole list can stay the driver's plain tuples."""
+    """A movie as a list shows it: the row shape of `LISTED`, which the row partials unpack
+    (`for id, title, rating in movies`), so a whole list can stay the driver's plain tuples."""
 
     id: int
     title: str
@@ -70,12 +73,31 @@ MOVIES_ON_LIST = (
     .where(movies.c.user_id == bindparam("user_id"), movies.c.watched == bindparam("watched"))
     .order_by(movies.c.id)
 )
+# The URL's movie, if it is on this user's list: anyone else's matches nothing.
+THE_USERS_MOVIE = (movies.c.id == bindparam("movie_id"), movies.c.user_id == bindparam("user_id"))
+INSERT_MOVIE = (
+    insert(movies)
+    .values(
+        user_id=bindparam("user_id"),
+        title=bindparam("new_title"),
+        title_key=bindparam("new_title_key"),
+        watched=bindparam("new_watched"),
+        rating=bindparam("new_rating"),
+        added_at=bindparam("now"),
+        watched_at=bindparam("new_watched_at"),
+    )
+    .returning(*LISTED)
+)
+CROSS_OFF = update(movies).where(*THE_USERS_MOVIE).values(watched=True, watched_at=bindparam("now")).returning(*LISTED)
+PUT_BACK = update(movies).where(*THE_USERS_MOVIE).values(watched=False, watched_at=None).returning(*LISTED)
+RATE = update(movies).where(*THE_USERS_MOVIE).values(rating=bindparam("new_rating")).returning(*LISTED)
+DELETE = delete(movies).where(*THE_USERS_MOVIE).returning(movies.c.title, movies.c.watched, movies.c.rating)
 
 
 async def list_movies(request: Request, watched: bool) -> Sequence[Sequence]:
-    """The user's movies on one list, as (id, title, rating) rows."""
+    """The user's movies on one list, as rows of `LISTED`."""
     user_id = request.state.user.id
-    return await fetch_all(request.app.state.engine, MOVIES_ON_LIST, user_id=user_id, watched=watched)
+    return await request.app.state.db.fetch_all(MOVIES_ON_LIST, user_id=user_id, watched=watched)
 
 
 async def watchlist(request: Request) -> Response:
@@ -99,28 +121,34 @@ async def add(request: Request) -> Response:
     return after_post(request, "/", fragments, {"form": {}, "movies": [movie], "autofocus": True})
 
 
-async def insert_movie(request: Request, title: str, **values) -> ListedMovie | None:
+async def insert_movie(
+    request: Request, title: str, watched: bool = False, rating: int | None = None
+) -> ListedMovie | None:
     """The new movie's row, or None when the title is already on this user's list."""
-    query = (
-        insert(movies)
-        .values(user_id=request.state.user.id, title=title, title_key=title.casefold(), added_at=now(), **values)
-        .returning(*LISTED)
-    )
+    timestamp = now()
+    values = {
+        "user_id": request.state.user.id,
+        "new_title": title,
+        "new_title_key": title.casefold(),
+        "new_watched": watched,
+        "new_rating": rating,
+        "now": timestamp,
+        "new_watched_at": timestamp if watched else None,
+    }
     try:
-        return await write_returning(request.app.state.engine, query, ListedMovie)
+        return await request.app.state.db.write_returning(INSERT_MOVIE, ListedMovie, **values)
     except IntegrityError:
         return None
 
 
-def the_users_movie(request: Request) -> tuple[ColumnElement[bool], ...]:
-    """The movie in the URL, if it is on this user's list: anyone else's matches nothing."""
-    return movies.c.id == request.path_params["movie_id"], movies.c.user_id == request.state.user.id
-
-
-async def change_movie(request: Request, **values) -> ListedMovie:
-    """Apply `values` to one of the user's own movies; anyone else's, or none, is a 404."""
-    query = update(movies).where(*the_users_movie(request)).values(**values).returning(*LISTED)
-    movie = await write_returning(request.app.state.engine, query, ListedMovie)
+async def change_movie(
+    request: Request, statement: Executable, row: Callable[..., Row] = ListedMovie, **values: Any
+) -> Row:
+    """Run `statement` (one of the changes above) on the URL's movie, if it is the user's own;
+    anyone else's, or none, is a 404."""
+    movie = await request.app.state.db.write_returning(
+        statement, row, movie_id=request.path_params["movie_id"], user_id=request.state.user.id, **values
+    )
     if movie is None:
         raise HTTPException(404, NOT_ON_YOUR_LIST)
     return movie
@@ -138,14 +166,14 @@ def rows_for_current_page(request: Request, watched: bool) -> list[str]:
 
 
 async def cross_off(request: Request) -> Response:
-    movie = await change_movie(request, watched=True, watched_at=now())
+    movie = await change_movie(request, CROSS_OFF, now=now())
     undo = (f"/movies/{movie.id}/unwatched", {})
     flash(request, f"Crossed off '{movie.title}'. Rate it on your Watched list.", "success", undo=undo)
     return after_post(request, "/")
 
 
 async def put_back(request: Request) -> Response:
-    movie = await change_movie(request, watched=False, watched_at=None)
+    movie = await change_movie(request, PUT_BACK)
     flash(request, f"Put '{movie.title}' back on your watchlist.", "success")
     return after_post(request, "/watched", rows_for_current_page(request, watched=False), {"movies": [movie]})
 
@@ -154,16 +182,13 @@ async def rate(request: Request) -> Response:
     rating = (await form_fields(request, "rating"))["rating"]
     if rating not in RATINGS:
         raise HTTPException(422, RATING_RULE)
-    movie = await change_movie(request, rating=int(rating))
+    movie = await change_movie(request, RATE, new_rating=int(rating))
     flash(request, f"Rated '{movie.title}' {rating} out of 5.", "success")
     return after_post(request, "/watched", ["partials/watched_rows.html"], {"movies": [movie]})
 
 
 async def remove(request: Request) -> Response:
-    query = delete(movies).where(*the_users_movie(request)).returning(movies.c.title, movies.c.watched, movies.c.rating)
-    movie = await write_returning(request.app.state.engine, query, DeletedMovie)
-    if movie is None:
-        raise HTTPException(404, NOT_ON_YOUR_LIST)
+    movie = await change_movie(request, DELETE, DeletedMovie)
     kept = {"title": movie.title, "watched": "1" if movie.watched else "", "rating": movie.rating or ""}
     flash(request, f"Deleted '{movie.title}'.", "success", undo=("/movies/restore", kept))
     return after_post(request, "/watched" if movie.watched else "/")
@@ -177,14 +202,22 @@ async def restore(request: Request) -> Response:
         raise HTTPException(422, error)
     if fields["rating"] not in ("", *RATINGS):
         raise HTTPException(422, RATING_RULE)
-    values = {
-        "watched": watched,
-        "watched_at": now() if watched else None,
-        "rating": int(fields["rating"] or 0) or None,
-    }
-    movie = await insert_movie(request, title, **values)
+    movie = await insert_movie(request, title, watched, int(fields["rating"] or 0) or None)
     if movie is None:
         raise HTTPException(409, f"'{title}' is already on your list.")
     flash(request, f"'{title}' is back.", "success")
     back_to = "/watched" if watched else "/"
     return after_post(request, back_to, rows_for_current_page(request, watched), {"movies": [movie]})
+
+
+MOVIE_URL = "/movies/{movie_id:row_id}"
+routes = [
+    Route("/", watchlist),
+    Route("/watched", watched_page),
+    Route("/movies", add, methods=["POST"]),
+    Route("/movies/restore", restore, methods=["POST"]),
+    Route(f"{MOVIE_URL}/watched", cross_off, methods=["POST"]),
+    Route(f"{MOVIE_URL}/unwatched", put_back, methods=["POST"]),
+    Route(f"{MOVIE_URL}/rating", rate, methods=["POST"]),
+    Route(f"{MOVIE_URL}/delete", remove, methods=["POST"]),
+]

@@ -5,8 +5,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from flash import flash, keep_form
-from rendering import after_post, is_htmx
+from .flash import flash, keep_form
+from .rendering import after_post, is_htmx
 
 
 async def form_fields(request: Request, *names: str) -> dict[str, str]:

@@ -2,76 +2,10 @@
 without page reloads, the same journey with JavaScript off, and nothing leaving the site."""
 
 import re
-from itertools import count
 
-import pytest
-from browser_support import CHROMIUM, CHROMIUM_ARGS, LiveServer, require_chromium
-from playwright.async_api import Page, async_playwright, expect
+from browser_support import assert_no_reload, emails, mark_window, open_page, register
+from playwright.async_api import expect
 from support import PASSWORD
-
-emails = (f"viewer{number}@example.com" for number in count())
-
-
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
-    require_chromium()
-    from conftest import POSTGRES_URL
-
-    database_url = POSTGRES_URL or f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('live') / 'flicklist.sqlite3'}"
-    server = LiveServer(database_url, extra_env={"FLICKLIST_MIGRATE_ON_START": "1"})
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-async def browser():
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        await browser.close()
-
-
-# Chromium logs every 4xx answer as a console error. A 422 is the app's deliberate answer to a
-# refused form (the form comes back with the error beside the field), so that one note is expected.
-REFUSED_FORM_NOTE = "the server responded with a status of 422"
-
-
-class Watcher:
-    """Collects what a user would not want: console errors and requests to other origins."""
-
-    def __init__(self, page: Page, origin: str) -> None:
-        self.console_errors: list[str] = []
-        self.foreign_requests: list[str] = []
-        page.on("console", self.on_console)
-        page.on("pageerror", lambda error: self.console_errors.append(str(error)))
-        page.on("request", lambda request: request.url.startswith(origin) or self.foreign_requests.append(request.url))
-
-    def on_console(self, message) -> None:
-        if message.type == "error" and REFUSED_FORM_NOTE not in message.text:
-            self.console_errors.append(message.text)
-
-
-async def open_page(browser, live_server, javascript: bool = True) -> tuple[Page, Watcher]:
-    context = await browser.new_context(java_script_enabled=javascript, base_url=live_server.url)
-    page = await context.new_page()
-    return page, Watcher(page, live_server.url)
-
-
-async def mark_window(page: Page) -> None:
-    await page.evaluate("window.stillTheSamePage = true")
-
-
-async def assert_no_reload(page: Page) -> None:
-    assert await page.evaluate("window.stillTheSamePage === true"), "the page was reloaded"
-
-
-async def register(page: Page, email: str) -> None:
-    await page.goto("/register")
-    await page.get_by_label("Email").fill(email)
-    await page.get_by_label("Password", exact=True).fill(PASSWORD)
-    await page.get_by_label("Password again").fill(PASSWORD)
-    await page.get_by_role("button", name="Create account").click()
-    await expect(page.locator("#flash")).to_contain_text("Welcome to FlickList")
 
 
 async def test_the_whole_journey_with_htmx_never_reloads_the_page(browser, live_server):

@@ -1,0 +1,1 @@
+"""Credentials: password rules and hashing (`passwords`), failed-login throttling (`throttle`)."""

@@ -1,0 +1,23 @@
+"""Fixtures for the browser tests: a live server per module and a headless Chromium per test."""
+
+import pytest
+from browser_support import CHROMIUM, CHROMIUM_ARGS, LiveServer, require_chromium
+from playwright.async_api import async_playwright
+from support import POSTGRES_URL
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    require_chromium()
+    database_url = POSTGRES_URL or f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('live') / 'flicklist.sqlite3'}"
+    server = LiveServer(database_url, extra_env={"FLICKLIST_MIGRATE_ON_START": "1"})
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+async def browser():
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        await browser.close()

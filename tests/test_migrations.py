@@ -1,0 +1,75 @@
+"""Migrations: an empty database gets exactly the models' schema, data survives an upgrade,
+and the app will not start on a schema behind the code unless told to migrate."""
+
+import asyncio
+from dataclasses import replace
+
+import httpx
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import insert, select
+from support import make_settings
+
+from flicklist.app import SchemaOutOfDate, create_app
+from flicklist.db import make_engine
+from flicklist.migrations import alembic_config, upgrade
+from flicklist.tables import Base, movies, users
+
+
+def run_sync(database_url: str, work):
+    async def go():
+        engine = make_engine(database_url)
+        try:
+            async with engine.begin() as connection:
+                return await connection.run_sync(work)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(go())
+
+
+def test_migrating_an_empty_database_gives_exactly_the_schema_the_models_describe(empty_database_url):
+    upgrade(empty_database_url)
+    differences = run_sync(
+        empty_database_url,
+        lambda connection: compare_metadata(MigrationContext.configure(connection), Base.metadata),
+    )
+    assert differences == []
+
+
+def test_migrating_a_database_that_holds_data_loses_nothing(empty_database_url):
+    command.upgrade(alembic_config(empty_database_url), "0001")
+
+    def seed(connection):
+        connection.execute(insert(users).values(id=1, email="ann@example.com", password_hash="x", created_at=1))
+        connection.execute(
+            insert(movies).values(user_id=1, title="Heat", title_key="heat", watched=True, rating=4, added_at=1)
+        )
+
+    run_sync(empty_database_url, seed)
+    upgrade(empty_database_url)
+    rows = run_sync(
+        empty_database_url,
+        lambda connection: connection.execute(
+            select(users.c.email, movies.c.title, movies.c.watched, movies.c.rating).join(movies)
+        ).all(),
+    )
+    assert [tuple(row) for row in rows] == [("ann@example.com", "Heat", True, 4)]
+
+
+async def test_the_app_refuses_to_start_on_an_out_of_date_schema(empty_database_url):
+    app = create_app(make_settings(empty_database_url))
+    with pytest.raises(SchemaOutOfDate, match="Run `flicklist db upgrade`"):
+        async with app.router.lifespan_context(app):
+            pass
+
+
+async def test_the_app_migrates_at_start_when_told_to(empty_database_url):
+    app = create_app(replace(make_settings(empty_database_url), migrate_on_start=True))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            assert (await client.get("/healthz")).status_code == 200
+            assert (await client.get("/register")).status_code == 200
