@@ -5,6 +5,7 @@ import asyncio
 import os
 import re
 import secrets
+from html.parser import HTMLParser
 
 from httpx import AsyncClient, Response
 from sqlalchemy import text
@@ -74,10 +75,64 @@ def csrf_token_in(html: str) -> str | None:
     return match.group(1) if match else None
 
 
+class TextReader(HTMLParser):
+    """The text of a page as a person reads it: entities decoded, scripts left out, and the
+    text of each element carrying a given class collected apart."""
+
+    def __init__(self, css_class: str | None = None) -> None:
+        super().__init__(convert_charrefs=True)
+        self.css_class = css_class
+        self.chunks: list[str] = []
+        self.in_script = False
+        self.depth = 0  # of open elements inside one with css_class; 0 when outside
+        self.found: list[list[str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.in_script = tag in ("script", "style")
+        if tag in VOID_ELEMENTS:
+            return
+        if self.depth:
+            self.depth += 1
+        elif self.css_class in (dict(attrs).get("class") or "").split():
+            self.depth = 1
+            self.found.append([])
+
+    def handle_endtag(self, tag: str) -> None:
+        self.in_script = False
+        if self.depth and tag not in VOID_ELEMENTS:
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.in_script:
+            self.chunks.append(data)
+            if self.depth:
+                self.found[-1].append(data)
+
+
+VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+def collapse(chunks: list[str]) -> str:
+    return " ".join("".join(chunks).split())
+
+
+def text_of(html: str) -> str:
+    """All the text a person reads on the page, spaces collapsed."""
+    reader = TextReader()
+    reader.feed(html)
+    return collapse(reader.chunks)
+
+
+def texts_of_class(html: str, css_class: str) -> list[str]:
+    """The text of each element with `css_class`, as a person reads it."""
+    reader = TextReader(css_class)
+    reader.feed(html)
+    return [collapse(chunks) for chunks in reader.found]
+
+
 def flashes(html: str) -> list[str]:
     """The messages in the flash banner, as the user reads them."""
-    banner = re.search(r'<div id="flash".*?</main>|<div id="flash".*', html, re.S)
-    return re.findall(r'<span class="flash-text">(.*?)</span>', banner.group(0)) if banner else []
+    return texts_of_class(html, "flash-text")
 
 
 def fresh_postgres_database(database_url: str, name: str) -> str:

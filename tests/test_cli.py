@@ -1,4 +1,4 @@
-"""The `flicklist` command: migrations, accounts, help, and `serve` with several workers."""
+"""The `flicklist` command: migrations, accounts, help, and what `serve` does to the process."""
 
 import os
 import subprocess
@@ -63,3 +63,33 @@ def test_every_command_has_help(args):
         timeout=60,
     )
     assert result.returncode == 0 and "usage: flicklist" in result.stdout
+
+
+def test_the_command_line_names_the_databases_it_runs_on():
+    result = cli("users", "list", database_url="mysql://root@127.0.0.1/test")
+    assert result.returncode == 1
+    assert "sqlite+aiosqlite:///PATH or postgresql+asyncpg://" in result.stderr and "Traceback" not in result.stderr
+
+
+GC_AFTER_START = """
+import gc, sys
+from flicklist.cli import served_app
+from flicklist.app import create_app
+default = gc.get_threshold()
+create_app()
+assert gc.get_threshold() == default, "create_app() leaves the process alone"
+served_app()
+print(gc.get_threshold()[0], gc.get_freeze_count() > 0)
+"""
+
+
+@pytest.mark.parametrize(("setting", "tuned"), [("1", "20000 True"), ("0", "700 False")])
+def test_serve_tunes_the_garbage_collector_once_unless_told_not_to(tmp_path, setting, tuned):
+    env = {
+        **os.environ,
+        "FLICKLIST_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}",
+        "FLICKLIST_SECRET_KEY": "cli-test",
+        "FLICKLIST_TUNE_GC": setting,
+    }
+    result = subprocess.run([sys.executable, "-c", GC_AFTER_START], env=env, capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == tuned, result.stderr

@@ -9,7 +9,8 @@ import httpx
 import pytest
 from browser_support import LiveServer
 from sqlalchemy import event, insert, select, text
-from support import PASSWORD, POSTGRES_URL, csrf_token_in
+from sqlalchemy.exc import DBAPIError
+from support import PASSWORD, POSTGRES_URL, csrf_token_in, flashes
 
 from flicklist.db import Database, make_engine
 from flicklist.migrations import upgrade
@@ -130,7 +131,9 @@ async def test_a_login_made_through_one_worker_is_honoured_by_another(two_server
         token = csrf_token_in(page.text)
         added = await same_browser.post("/movies", data={"csrf_token": token, "title": "Heat"})
         assert added.headers["location"] == "/"
-        assert "Added &#39;Heat&#39;" in (await same_browser.get("/")).text, "the flash crossed workers too"
+        assert flashes((await same_browser.get("/")).text) == ["Added 'Heat' to your watchlist."], (
+            "the flash crossed workers too"
+        )
 
 
 async def test_concurrent_writers_on_several_workers_lose_nothing(two_servers):
@@ -155,3 +158,18 @@ async def test_concurrent_writers_on_several_workers_lose_nothing(two_servers):
     for client, _ in clients:
         assert (await client.get("/")).text.count('class="movie"') == 30
         await client.aclose()
+
+
+async def test_a_statement_built_once_is_compiled_once_however_many_pages_run_it(user, app):
+    await user.get("/")
+    before = app.state.db.compiled.cache_info()
+    for _ in range(5):
+        await user.get("/")
+    after = app.state.db.compiled.cache_info()
+    assert after.misses == before.misses, "no page compiled its statements again"
+    assert after.hits == before.hits + 10, "two statements a page, each found compiled"
+
+
+async def test_a_database_error_on_the_direct_paths_is_sqlalchemys_error(app):
+    with pytest.raises(DBAPIError, match="no_such_table"):
+        await app.state.db.fetch_all(select(text("*")).select_from(text("no_such_table")))

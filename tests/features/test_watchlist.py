@@ -3,7 +3,10 @@
 import re
 
 import pytest
-from support import flashes
+from support import flashes, texts_of_class
+
+from flicklist.features.watchlist import ListedMovie
+from flicklist.web.rendering import templates
 
 
 async def test_an_added_movie_appears_on_the_watchlist_with_a_flash(user):
@@ -11,7 +14,7 @@ async def test_an_added_movie_appears_on_the_watchlist_with_a_flash(user):
     assert (response.status_code, response.headers["location"]) == (303, "/")
     page = await user.get("/")
     assert '<span class="title">The Third Man</span>' in page.text
-    assert flashes(page.text) == ["Added &#39;The Third Man&#39; to your watchlist."]
+    assert flashes(page.text) == ["Added 'The Third Man' to your watchlist."]
 
 
 async def test_both_lists_keep_the_order_movies_were_added_in(user):
@@ -31,7 +34,7 @@ async def test_both_lists_keep_the_order_movies_were_added_in(user):
 
 async def test_a_flash_is_shown_once(user):
     await user.add("Heat")
-    assert flashes((await user.get("/")).text) == ["Added &#39;Heat&#39; to your watchlist."]
+    assert flashes((await user.get("/")).text) == ["Added 'Heat' to your watchlist."]
     assert flashes((await user.get("/")).text) == []
 
 
@@ -55,7 +58,7 @@ async def test_the_same_title_twice_is_refused_whatever_its_case(user):
     await user.get("/")
     await user.add("HEAT")
     page = await user.get("/")
-    assert flashes(page.text) == ["&#39;HEAT&#39; is already on your list."]
+    assert flashes(page.text) == ["'HEAT' is already on your list."]
     assert page.text.count('class="movie"') == 1
 
 
@@ -73,7 +76,7 @@ async def test_the_same_title_twice_is_refused_whatever_its_case(user):
 async def test_terrible_movies_are_refused(user, title):
     await user.add(title)
     page = await user.get("/")
-    assert flashes(page.text) == [f"Trust me, you don&#39;t want to add &#39;{title}&#39; to your Watchlist"]
+    assert flashes(page.text) == [f"Trust me, you don't want to add '{title}' to your Watchlist"]
     assert 'class="movie"' not in page.text
 
 
@@ -84,7 +87,7 @@ async def test_crossing_off_moves_a_movie_to_watched(user):
     assert (response.status_code, response.headers["location"]) == (303, "/")
     watchlist = await user.get("/")
     assert "Heat</span>" not in watchlist.text
-    assert flashes(watchlist.text) == ["Crossed off &#39;Heat&#39;. Rate it on your Watched list."]
+    assert flashes(watchlist.text) == ["Crossed off 'Heat'. Rate it on your Watched list."]
     assert await user.movie_id("Heat", page="/watched") == movie_id
 
 
@@ -109,7 +112,7 @@ async def test_a_rating_is_saved_and_shown_checked_on_the_watched_page(user):
     assert 'name="rating" value="4" checked>' in page
     for other in ("1", "2", "3", "5"):
         assert f'name="rating" value="{other}">' in page
-    assert flashes(page) == ["Rated &#39;Heat&#39; 4 out of 5."]
+    assert flashes(page) == ["Rated 'Heat' 4 out of 5."]
 
 
 @pytest.mark.parametrize("rating", ["0", "6", "", "four", "3.5", "-1"])
@@ -130,7 +133,7 @@ async def test_deleting_a_movie_removes_it(user):
     assert response.headers["location"] == "/"
     page = await user.get("/")
     assert "Heat</span>" not in page.text
-    assert flashes(page.text) == ["Deleted &#39;Heat&#39;."]
+    assert flashes(page.text) == ["Deleted 'Heat'."]
 
 
 async def test_nobody_sees_or_touches_another_users_movies(user, make_visitor):
@@ -157,8 +160,8 @@ async def test_a_movie_that_does_not_exist_is_a_404_page(user, path):
 async def test_what_a_user_typed_is_never_rendered_raw(user):
     await user.add("<script>alert(1)</script>")
     page = (await user.get("/")).text
-    assert "<script>alert(1)</script>" not in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert(1)</script>" not in page, "no script element was made"
+    assert texts_of_class(page, "title") == ["<script>alert(1)</script>"], "the title reads as typed"
 
 
 async def test_undoing_a_delete_restores_the_movie_where_it_was_with_its_rating(user):
@@ -172,7 +175,7 @@ async def test_undoing_a_delete_restores_the_movie_where_it_was_with_its_rating(
     response = await user.post("/movies/restore", {"title": "Heat", "watched": "1", "rating": "3"})
     assert response.headers["location"] == "/watched"
     page = (await user.get("/watched")).text
-    assert flashes(page) == ["&#39;Heat&#39; is back."]
+    assert flashes(page) == ["'Heat' is back."]
     assert 'name="rating" value="3" checked>' in page
 
 
@@ -188,6 +191,16 @@ async def test_flashes_from_several_actions_in_a_row_are_all_shown(user):
     await user.add("Heat")
     await user.add("Alien")
     assert flashes((await user.get("/")).text) == [
-        "Added &#39;Heat&#39; to your watchlist.",
-        "Added &#39;Alien&#39; to your watchlist.",
+        "Added 'Heat' to your watchlist.",
+        "Added 'Alien' to your watchlist.",
     ]
+
+
+@pytest.mark.parametrize("partial", ["partials/movie_rows.html", "partials/watched_rows.html"])
+def test_each_row_partial_renders_rows_of_the_listed_shape(partial):
+    rows = [ListedMovie(7, "Heat & Dust", 4), ListedMovie(8, "Alien", None)]
+    html = templates.get_template(partial).render(movies=rows, csrf="token")
+    assert texts_of_class(html, "title") == ["Heat & Dust", "Alien"]
+    assert 'action="/movies/7/' in html and 'action="/movies/8/' in html
+    if partial == "partials/watched_rows.html":
+        assert re.findall(r'id="rating-(\d+)-(\d)"[^>]*checked', html) == [("7", "4")], "only Heat & Dust's 4 stars"

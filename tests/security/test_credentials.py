@@ -13,8 +13,8 @@ from flicklist.tables import login_throttle, users
     [
         ("1qaz2wsx3edc4rfv", "That password is on a list of commonly used passwords. Please choose another."),
         ("123456789987654321", "That password is on a list of commonly used passwords. Please choose another."),
-        ("FlickList2026!!!", "Password must not be built around &#39;flicklist&#39;; add more of your own words."),
-        ("annabel.lee12345", "Password must not be built around &#39;annabel.lee&#39;; add more of your own words."),
+        ("FlickList2026!!!", "Password must not be built around 'flicklist'; add more of your own words."),
+        ("annabel.lee12345", "Password must not be built around 'annabel.lee'; add more of your own words."),
     ],
 )
 async def test_common_and_guessable_passwords_are_refused_saying_why(visitor, password, message):
