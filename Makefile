@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
@@ -29,10 +29,10 @@ lint: install
 	$(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) *.egg-info build dist .pytest_cache .ruff_cache
 
 screenshots: install
-	FLICKLIST_SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest -q tests/test_browser_accessibility.py -k screenshots
+	FLICKLIST_SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest -q tests/browser/test_accessibility.py -k screenshots
 
 bench: install
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
