@@ -34,7 +34,7 @@ class UnsupportedDatabaseURL(ValueError):
     pass
 
 
-def database_url(text: str) -> URL:
+def supported_url(text: str) -> URL:
     """The URL, if it names a database FlickList runs on: a SQLite file or PostgreSQL over asyncpg."""
     try:
         url = make_url(text)
@@ -59,7 +59,7 @@ DRIVER_ERRORS = (sqlite3.Error, asyncpg.PostgresError)
 def make_engine(url: URL | str) -> AsyncEngine:
     """A SQLAlchemy engine tuned for FlickList: SQLite's pragmas on every connection; on
     PostgreSQL a pool whose closed connections are replaced when next checked out."""
-    url = database_url(str(url)) if isinstance(url, str) else url
+    url = supported_url(str(url)) if isinstance(url, str) else url
     if url.get_backend_name() == "sqlite":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(url)
@@ -108,7 +108,7 @@ class Database:
     and the busy timeout settles the rarer contention between processes."""
 
     def __init__(self, url: str) -> None:
-        self.url = database_url(url)
+        self.url = supported_url(url)
         self.engine = make_engine(self.url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         self.write_lock = asyncio.Lock() if self.is_sqlite else None

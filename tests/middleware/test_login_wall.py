@@ -32,8 +32,3 @@ async def test_a_logged_in_page_shows_the_email_and_log_out_and_hides_sign_in_li
     assert 'href="/login"' not in page
     anonymous = (await visitor.get("/login")).text
     assert 'href="/login"' in anonymous and 'href="/register"' in anonymous and "Log out" not in anonymous
-
-
-async def test_healthz_answers_ok_when_the_database_answers(visitor):
-    response = await visitor.get("/healthz")
-    assert (response.status_code, response.text) == (200, "ok")
