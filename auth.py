@@ -256,10 +256,15 @@ async def logout(request: Request) -> Response:
     if isinstance(token, str):
         async with request.app.state.db.transaction() as connection:
             await connection.execute(delete(login_sessions).where(login_sessions.c.token_hash == token_hash(token)))
+    return leave(request, "You have been logged out. See you soon!", "/login")
+
+
+def leave(request: Request, goodbye: str, url: str) -> Response:
+    """This browser's visit is over: a fresh session holding only the goodbye flash, and the
+    browser sent to `url` with its cache and htmx's history copy wiped, so Back shows no list."""
     request.session.clear()
-    flash(request, "You have been logged out. See you soon!", "success")
-    response = go_to(request, "/login")
-    # Wipes the browser's cache and htmx's history copy, so Back shows no list after logout.
+    flash(request, goodbye, "success")
+    response = go_to(request, url)
     response.headers["Clear-Site-Data"] = '"cache", "storage"'
     return response
 

@@ -110,9 +110,9 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = supported_url(url)
         self.engine = make_engine(self.url)
-        self.is_sqlite = self.url.get_backend_name() == "sqlite"
-        self.write_lock = asyncio.Lock() if self.is_sqlite else None
-        self.sqlite = SQLiteConnections(self.url.database) if self.is_sqlite else None
+        is_sqlite = self.url.get_backend_name() == "sqlite"
+        self.write_lock = asyncio.Lock() if is_sqlite else None
+        self.sqlite = SQLiteConnections(self.url.database) if is_sqlite else None
         # Bounded, so a statement built per call by mistake costs compiling, never memory.
         self.compiled = functools.lru_cache(maxsize=512)(self.compile)
 

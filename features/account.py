@@ -5,12 +5,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..auth import end_sessions, throttled_password_check
+from ..auth import end_sessions, leave, throttled_password_check
 from ..security.passwords import PASSWORD_RULE, check_password, hash_password
 from ..tables import movies, users
 from ..web.flash import flash
 from ..web.forms import form_fields, refuse_form
-from ..web.rendering import after_post, go_to, page
+from ..web.rendering import after_post, page
 
 WRONG_PASSWORD = "That is not your current password."
 PASSWORD_HASH = select(users.c.password_hash).where(users.c.id == bindparam("user_id"))
@@ -69,11 +69,9 @@ async def delete_account(request: Request) -> Response:
         count = (await connection.execute(select(func.count()).where(movies.c.user_id == user.id))).scalar_one()
         # Movies and sessions go with the user (ON DELETE CASCADE).
         await connection.execute(delete(users).where(users.c.id == user.id))
-    request.session.clear()
-    flash(request, f"Your account and its {count} movie{'s' if count != 1 else ''} are deleted. Goodbye!", "success")
-    response = go_to(request, "/register")
-    response.headers["Clear-Site-Data"] = '"cache", "storage"'
-    return response
+    return leave(
+        request, f"Your account and its {count} movie{'s' if count != 1 else ''} are deleted. Goodbye!", "/register"
+    )
 
 
 routes = [

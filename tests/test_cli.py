@@ -72,7 +72,7 @@ def test_the_command_line_names_the_databases_it_runs_on():
 
 
 GC_AFTER_START = """
-import gc, sys
+import gc
 from flicklist.cli import served_app
 from flicklist.app import create_app
 default = gc.get_threshold()

@@ -21,7 +21,7 @@ async def record_statements(db: Database, statements: list[str]) -> None:
     """Every statement the app sends, as its driver sees it: the hot paths run on the driver
     itself, out of sight of SQLAlchemy's events."""
     engine = db.engine
-    if not db.is_sqlite:
+    if db.sqlite is None:
         log = lambda query: statements.append(query.query)  # noqa: E731 (one object, added once per connection)
         event.listen(engine.sync_engine, "checkout", lambda dbapi, *_: dbapi.driver_connection.add_query_logger(log))
         return
