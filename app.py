@@ -1,7 +1,8 @@
 """Builds the FlickList application: joins the features' routes, the middleware and the
 start-up, and nothing else."""
 
-from contextlib import asynccontextmanager
+import asyncio
+from contextlib import asynccontextmanager, suppress
 
 import anyio
 from starlette.applications import Starlette
@@ -9,6 +10,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from . import auth
 from .db import Database
@@ -18,6 +20,7 @@ from .middleware.csrf import CSRFProtection
 from .middleware.login_wall import LoginWall
 from .middleware.security_headers import SecurityHeaders
 from .migrations import current_revision, head_revision, upgrade
+from .security.housekeeping import keep_tidy
 from .settings import PACKAGE_DIR, Settings, load_settings
 from .web.errors import exception_handlers
 from .web.rendering import error_response
@@ -25,6 +28,18 @@ from .web.rendering import error_response
 
 class SchemaOutOfDate(RuntimeError):
     pass
+
+
+class FlickList(Starlette):
+    """Starlette with the security headers outside its ServerErrorMiddleware (which Starlette
+    puts outermost), so that an unexpected error's 500 page carries them too."""
+
+    def __init__(self, *args, https: bool, **kwargs) -> None:
+        self.https = https
+        super().__init__(*args, **kwargs)
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(super().build_middleware_stack(), https=self.https)
 
 
 async def ensure_schema(db: Database, settings: Settings) -> None:
@@ -47,7 +62,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette):
         try:
             await ensure_schema(db, settings)
-            yield
+            # A plain task, not a task group: the lifespan may be entered and left by different tasks.
+            housekeeping = asyncio.create_task(keep_tidy(db, settings))
+            try:
+                yield
+            finally:
+                housekeeping.cancel()
+                with suppress(asyncio.CancelledError):
+                    await housekeeping
         finally:
             await db.close()
 
@@ -59,7 +81,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="static"),
     ]
     middleware = [
-        Middleware(SecurityHeaders, https=settings.https_only),
         Middleware(
             SessionMiddleware,
             secret_key=settings.secret_key,
@@ -78,7 +99,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
             open_prefixes=auth.OPEN_PREFIXES,
         ),
     ]
-    app = Starlette(routes=routes, middleware=middleware, exception_handlers=exception_handlers, lifespan=lifespan)
+    app = FlickList(
+        routes=routes,
+        middleware=middleware,
+        exception_handlers=exception_handlers,
+        lifespan=lifespan,
+        https=settings.https_only,
+    )
     app.state.settings = settings
     app.state.db = db
     return app

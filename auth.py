@@ -3,6 +3,7 @@ policy (its open paths, how a visitor is turned away), plumbed in by middleware/
 
 import hashlib
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
@@ -15,15 +16,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .db import Database
-from .security import throttle
-from .security.passwords import (
-    DUMMY_HASH,
-    PASSWORD_RULE,
-    check_password,
-    hash_password,
-    needs_rehash,
-    password_matches,
-)
+from .security import signup_limit, throttle
+from .security.device_cookie import device_nonce, remember_device
+from .security.passwords import DUMMY_HASH, PASSWORD_RULE, check_password, hash_password, verify_password
 from .tables import login_sessions, now, users
 from .web.flash import flash
 from .web.forms import form_fields, refuse_form
@@ -57,11 +52,15 @@ def check_email(email: str) -> str | None:
     return None
 
 
+NEXT_MAX = 2000
+
+
 def safe_next(target: str | None) -> str:
-    """Where to go after login: only a path on this site, never another host in disguise."""
+    """Where to go after login: only a path on this site, never another host in disguise,
+    and nothing a header could not carry (control or invisible characters, an endless URL)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/"
-    if any(ord(character) < 32 for character in target):
+    if len(target) > NEXT_MAX or any(unicodedata.category(character)[0] == "C" for character in target):
         return "/"
     parts = urlsplit(target)
     return target if not parts.scheme and not parts.netloc else "/"
@@ -72,7 +71,8 @@ def token_hash(token: str) -> str:
 
 
 async def start_session(request: Request, user_id: int) -> None:
-    """Log in: a fresh session, so nothing the browser held before carries over."""
+    """Log in: a fresh session, so nothing the browser held before carries over. Called last,
+    once the response is made, so a request that fails leaves no session behind."""
     token = secrets.token_urlsafe(32)
     timestamp = now()
     async with request.app.state.db.transaction() as connection:
@@ -160,17 +160,23 @@ async def register(request: Request) -> Response:
         errors["verify"] = "Passwords did not match."
     user_id = None
     if not any(errors.values()):
+        db, client = request.app.state.db, client_address(request)
+        per_hour = request.app.state.settings.signups_per_hour
+        if wait := await signup_limit.reserve(db, client, per_hour):
+            return too_many_attempts(request, wait, "Too many new accounts from your network")
         email = normalise_email(fields["email"])
-        user_id = await create_user(request.app.state.db, email, fields["password"])
+        user_id = await create_user(db, email, fields["password"])
         if user_id is None:
+            await signup_limit.give_back(db, client, per_hour)
             errors["email"] = "An account with that email already exists. Log in instead?"
     if user_id is None:
         kept = {"email": fields["email"]}
         context = {"password_rule": PASSWORD_RULE}
         return refuse_form(request, "/register", "partials/register_form.html", kept, errors, context)
+    response = go_to(request, "/")
     await start_session(request, user_id)
     flash(request, f"Welcome to FlickList, {email}! Add the first movie you want to see.", "success")
-    return go_to(request, "/")
+    return response
 
 
 USER_BY_EMAIL = select(users.c.id, users.c.email, users.c.password_hash).where(users.c.email == bindparam("email"))
@@ -200,25 +206,32 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def too_many_attempts(request: Request, wait: int) -> Response:
-    response = error_response(request, 429, f"Too many attempts, try again in {wait} s.")
+def too_many_attempts(request: Request, wait: int, what: str = "Too many attempts") -> Response:
+    response = error_response(request, 429, f"{what}, try again in {wait} s.")
     response.headers["Retry-After"] = str(wait)
     return response
 
 
 async def throttled_password_check(
-    request: Request, throttle_key: str, password_hash: str | None, password: str
+    request: Request, account: str, user_id: int | None, password_hash: str | None, password: str
 ) -> bool | Response:
-    """The typed password against the stored hash, counted by the login throttle. With no
-    account (`password_hash` None) a dummy hash is checked all the same, so the time taken
-    does not tell which emails have accounts. A Response means too many tries: answer with it."""
-    db, client = request.app.state.db, client_address(request)
-    if wait := await throttle.seconds_to_wait(db, throttle_key, client):
+    """The typed password against the stored hash, counted by the login throttle before it is
+    hashed. With no account (`password_hash` None) a dummy hash is checked all the same, so the
+    time taken does not tell which emails have accounts. A hash found outdated is made again.
+    A Response means too many tries: answer with it."""
+    db = request.app.state.db
+    limits = throttle.login_limits(account, client_address(request), device_nonce(request, user_id))
+    if wait := await throttle.reserve(db, limits):
         return too_many_attempts(request, wait)
-    if await password_matches(password_hash or DUMMY_HASH, password):
-        return True
-    await throttle.record_failure(db, throttle_key, client)
-    return False
+    verdict = await verify_password(password_hash or DUMMY_HASH, password)
+    if not verdict.matches:
+        return False
+    await throttle.succeeded(db, limits)
+    if verdict.outdated:
+        new_hash = await hash_password(password)
+        async with db.transaction() as connection:
+            await connection.execute(update(users).where(users.c.id == user_id).values(password_hash=new_hash))
+    return True
 
 
 async def login(request: Request) -> Response:
@@ -226,29 +239,21 @@ async def login(request: Request) -> Response:
     fields = await form_fields(request, "email", "password", "next")
     fields["next"] = safe_next(request.query_params.get("next") or fields["next"])
     email = normalise_email(fields["email"])
-    throttle_key = email or fields["email"].strip().casefold()
+    account = email or fields["email"].strip().casefold()
     rows = await db.fetch_all(USER_BY_EMAIL, email=email) if email is not None else []
     user_id, stored_email, password_hash = rows[0] if rows else (None, None, None)
-    checked = await throttled_password_check(request, throttle_key, password_hash, fields["password"])
+    checked = await throttled_password_check(request, account, user_id, password_hash, fields["password"])
     if isinstance(checked, Response):
         return checked
     if not checked:
         login_url = "/login" if fields["next"] == "/" else f"/login?next={quote(fields['next'])}"
         kept = {"email": fields["email"], "next": fields["next"]}
         return refuse_form(request, login_url, "partials/login_form.html", kept, {"password": LOGIN_FAILED})
-    await throttle.forget_failures(db, throttle_key, client_address(request))
-    await rehash_if_outdated(db, user_id, password_hash, fields["password"])
+    response = go_to(request, fields["next"])
+    remember_device(request, response, user_id)
     await start_session(request, user_id)
     flash(request, f"Welcome back, {stored_email}!", "success")
-    return go_to(request, fields["next"])
-
-
-async def rehash_if_outdated(db: Database, user_id: int, password_hash: str, password: str) -> None:
-    """A hash made with older Argon2 parameters is replaced, now that the password is at hand."""
-    if needs_rehash(password_hash):
-        new_hash = await hash_password(password)
-        async with db.transaction() as connection:
-            await connection.execute(update(users).where(users.c.id == user_id).values(password_hash=new_hash))
+    return response
 
 
 async def logout(request: Request) -> Response:

@@ -17,7 +17,7 @@ from .app import create_app
 from .db import Database, UnsupportedDatabaseURL
 from .migrations import current_revision, head_revision, upgrade
 from .security.passwords import check_password, hash_password
-from .settings import load_settings
+from .settings import InvalidSetting, load_settings
 from .tables import users
 
 
@@ -41,8 +41,9 @@ def served_app() -> Starlette:
 
 
 def serve(args: argparse.Namespace) -> int:
+    settings = load_settings()
     # X-Forwarded-Proto/-For are believed only from the proxies the configuration names.
-    trusted_proxies = load_settings().trusted_proxies
+    trusted_proxies = settings.trusted_proxies
     uvicorn.run(
         "flicklist.cli:served_app",
         factory=True,
@@ -52,6 +53,13 @@ def serve(args: argparse.Namespace) -> int:
         proxy_headers=bool(trusted_proxies),
         forwarded_allow_ips=trusted_proxies or None,
         access_log=args.access_log,
+        # Limits against slow or greedy clients: idle keep-alive connections closed after a few
+        # seconds, a 503 past max_connections, and request heads past max_header_bytes refused
+        # (h11 enforces that limit; httptools has none to set).
+        http="h11",
+        h11_max_incomplete_event_size=settings.max_header_bytes,
+        timeout_keep_alive=settings.keep_alive_seconds,
+        limit_concurrency=settings.max_connections,
     )
     return 0
 
@@ -186,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except (CommandError, UnsupportedDatabaseURL) as error:
+    except (CommandError, UnsupportedDatabaseURL, InvalidSetting) as error:
         print(f"flicklist: {error}", file=sys.stderr)
     except (DBAPIError, OSError) as error:
         reason = getattr(error, "orig", None) or error

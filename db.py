@@ -3,9 +3,10 @@ every query goes through. The tables are in `tables.py`, the migrations in `migr
 
 import asyncio
 import functools
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -13,8 +14,10 @@ import aiosqlite
 import asyncpg
 from sqlalchemy import Executable, event
 from sqlalchemy.engine import URL, Compiled, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, IntegrityError
+from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, DisconnectionError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from .settings import make_private_dir
 
 Row = TypeVar("Row")
 
@@ -50,6 +53,8 @@ def driver_error(sql: str, parameters: list, error: Exception) -> DBAPIError:
     """A driver's error on the direct paths as SQLAlchemy's, so callers catch one kind whichever way a query went."""
     if isinstance(error, sqlite3.IntegrityError | asyncpg.IntegrityConstraintViolationError):
         return IntegrityError(sql, parameters, error)
+    if isinstance(error, sqlite3.DataError | asyncpg.DataError):
+        return DataError(sql, parameters, error)
     return DBAPIError(sql, parameters, error)
 
 
@@ -61,13 +66,21 @@ def make_engine(url: URL | str) -> AsyncEngine:
     PostgreSQL a pool whose closed connections are replaced when next checked out."""
     url = supported_url(str(url)) if isinstance(url, str) else url
     if url.get_backend_name() == "sqlite":
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        create_private_file(Path(url.database))
         engine = create_async_engine(url)
         event.listen(engine.sync_engine, "connect", tune_sqlite)
         return engine
     engine = create_async_engine(url, pool_size=10, max_overflow=10)
     event.listen(engine.sync_engine, "checkout", replace_closed_connection)
     return engine
+
+
+def create_private_file(path: Path) -> None:
+    """The SQLite file, made empty and readable by its owner only (0600) in a 0700 folder
+    before SQLite opens it; SQLite gives its -wal and -shm files the database file's mode."""
+    make_private_dir(path.parent)
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def tune_sqlite(dbapi_connection, _connection_record) -> None:

@@ -1,5 +1,6 @@
 """Settings read from the environment (FLICKLIST_*), with safe defaults for a laptop."""
 
+import contextlib
 import os
 import secrets
 from dataclasses import dataclass
@@ -30,6 +31,18 @@ class Settings:
     public_origin: str
     trusted_proxies: str
     tune_gc: bool
+    signups_per_hour: int
+    require_mfa: bool
+    keep_alive_seconds: int
+    max_connections: int
+    max_header_bytes: int
+
+
+class InvalidSetting(ValueError):
+    """A setting FlickList refuses to start with; the message says which and why."""
+
+
+SECRET_KEY_MIN_BYTES = 32
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -37,7 +50,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     data_dir = Path(config("DATA_DIR", default="") or default_data_dir())
     return Settings(
         database_url=config("DATABASE_URL", default=f"sqlite+aiosqlite:///{data_dir / 'flicklist.sqlite3'}"),
-        secret_key=config("SECRET_KEY", default="") or read_or_create_secret_key(data_dir / "secret_key"),
+        secret_key=checked_secret_key(config("SECRET_KEY", default=None), data_dir / "secret_key"),
         https_only=config("HTTPS", cast=bool, default=False),
         session_idle_seconds=config("SESSION_IDLE_SECONDS", cast=int, default=14 * 24 * 3600),
         session_absolute_seconds=config("SESSION_ABSOLUTE_SECONDS", cast=int, default=30 * 24 * 3600),
@@ -46,20 +59,51 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         public_origin=config("PUBLIC_ORIGIN", default="").rstrip("/"),
         trusted_proxies=config("TRUSTED_PROXIES", default=""),
         tune_gc=config("TUNE_GC", cast=bool, default=True),
+        signups_per_hour=config("SIGNUPS_PER_HOUR", cast=int, default=10),
+        require_mfa=config("REQUIRE_MFA", cast=bool, default=False),
+        keep_alive_seconds=config("KEEP_ALIVE_SECONDS", cast=int, default=5),
+        max_connections=config("MAX_CONNECTIONS", cast=int, default=1000),
+        max_header_bytes=config("MAX_HEADER_BYTES", cast=int, default=16 * 1024),
     )
+
+
+def checked_secret_key(configured: str | None, path: Path) -> str:
+    """FLICKLIST_SECRET_KEY when set, else the key file; either way at least 32 bytes, since
+    whoever guesses it can forge any session."""
+    key = read_or_create_secret_key(path) if configured is None else configured
+    if len(key.encode()) < SECRET_KEY_MIN_BYTES:
+        source = "FLICKLIST_SECRET_KEY" if configured is not None else f"The key file {path}"
+        raise InvalidSetting(
+            f"{source} is {len(key.encode())} bytes long; it must be at least {SECRET_KEY_MIN_BYTES}. "
+            'Make one with: python3 -c "import secrets; print(secrets.token_urlsafe(48))"'
+        )
+    return key
 
 
 def read_or_create_secret_key(path: Path) -> str:
     """The signing key kept in a file outside git, made once on first start.
 
-    O_EXCL makes the first of several starting workers write it and the others read it.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
+    Written whole under a temporary name, then linked into place: link() fails if the file
+    exists, so of several workers starting at once exactly one key wins, and no worker can
+    ever read a file that is there but not yet written."""
+    make_private_dir(path.parent)
+    if path.exists():
         return path.read_text().strip()
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w") as file:
-        key = secrets.token_urlsafe(48)
-        file.write(key)
-    return key
+        file.write(secrets.token_urlsafe(48))
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
+    return path.read_text().strip()
+
+
+def make_private_dir(path: Path) -> None:
+    """A folder only its owner may enter (0700), made if missing; one already there is left as it is."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        path.mkdir(mode=0o700)

@@ -5,12 +5,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..auth import end_sessions, leave, throttled_password_check
+from ..auth import end_sessions, leave, start_session, throttled_password_check
 from ..security.passwords import PASSWORD_RULE, check_password, hash_password
 from ..tables import movies, users
 from ..web.flash import flash
 from ..web.forms import form_fields, refuse_form
-from ..web.rendering import after_post, page
+from ..web.rendering import after_post, go_to, page
 
 WRONG_PASSWORD = "That is not your current password."
 PASSWORD_HASH = select(users.c.password_hash).where(users.c.id == bindparam("user_id"))
@@ -25,7 +25,7 @@ async def current_password_matches(request: Request, password: str) -> bool | Re
     session could otherwise guess it at leisure. A Response means: too many tries."""
     user = request.state.user
     [(stored,)] = await request.app.state.db.fetch_all(PASSWORD_HASH, user_id=user.id)
-    return await throttled_password_check(request, user.email, stored, password)
+    return await throttled_password_check(request, user.email, user.id, stored, password)
 
 
 async def change_password(request: Request) -> Response:
@@ -45,9 +45,20 @@ async def change_password(request: Request) -> Response:
     new_hash = await hash_password(fields["password"])
     async with request.app.state.db.transaction() as connection:
         await connection.execute(update(users).where(users.c.id == user.id).values(password_hash=new_hash))
-        await end_sessions(connection, user.id, keep_token=request.session["sid"])
-    flash(request, "Password changed. Every other browser you were logged in on has been logged out.", "success")
-    return after_post(request, "/account", ["partials/password_form.html"], {"password_rule": PASSWORD_RULE})
+        await end_sessions(connection, user.id)
+    return await rotate_session(
+        request, "Password changed. Every other browser you were logged in on has been logged out."
+    )
+
+
+async def rotate_session(request: Request, message: str) -> Response:
+    """After a change to how the account is protected: this browser gets a new session (and
+    CSRF token), so a copy of its cookie taken before the change is worthless; the page is
+    reloaded to pick the new token up."""
+    response = go_to(request, "/account")
+    await start_session(request, request.state.user.id)
+    flash(request, message, "success")
+    return response
 
 
 async def log_out_elsewhere(request: Request) -> Response:

@@ -4,6 +4,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple, TypeVar
 from urllib.parse import urlsplit
 
+from itsdangerous import BadSignature
 from sqlalchemy import Executable, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
@@ -11,10 +12,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ..security.signing import serializer
 from ..tables import movies, now
 from ..web import convertors  # noqa: F401 (registers {…:row_id} for the routes below)
 from ..web.flash import flash
-from ..web.forms import form_fields, refuse_form
+from ..web.forms import clean_text, form_fields, refuse_form
 from ..web.rendering import after_post, page
 
 Row = TypeVar("Row")
@@ -34,14 +36,14 @@ RATINGS = ("1", "2", "3", "4", "5")
 RATING_RULE = "Choose a rating from 1 to 5 stars."
 
 
-def clean_title(title: str) -> str:
-    return " ".join(title.split())
+UNDO_SECONDS = 15 * 60
 
 
 def check_title(title: str) -> str | None:
+    """`title` as clean_text() left it; its casefold() (the stored key) may be longer ("ß": "ss")."""
     if not title:
         return "Please specify the movie you want to add."
-    if len(title) > TITLE_MAX:
+    if max(len(title), len(title.casefold())) > TITLE_MAX:
         return f"A title can be at most {TITLE_MAX} characters long."
     if title.casefold() in TERRIBLE_MOVIES:
         return f"Trust me, you don't want to add '{title}' to your Watchlist"
@@ -110,7 +112,7 @@ async def watched_page(request: Request) -> Response:
 
 async def add(request: Request) -> Response:
     typed = (await form_fields(request, "title"))["title"]
-    title = clean_title(typed)
+    title = clean_text(typed)
     error = check_title(title)
     if error is None and (movie := await insert_movie(request, title, watched=False)) is None:
         error = f"'{title}' is already on your list."
@@ -189,20 +191,27 @@ async def rate(request: Request) -> Response:
 
 async def remove(request: Request) -> Response:
     movie = await change_movie(request, DELETE, DeletedMovie)
-    kept = {"title": movie.title, "watched": "1" if movie.watched else "", "rating": movie.rating or ""}
-    flash(request, f"Deleted '{movie.title}'.", "success", undo=("/movies/restore", kept))
+    token = serializer(request, "undo-delete").dumps([request.state.user.id, *movie])
+    flash(request, f"Deleted '{movie.title}'.", "success", undo=("/movies/restore", {"undo": token}))
     return after_post(request, "/watched" if movie.watched else "/")
+
+
+def deleted_movie(request: Request, token: str) -> DeletedMovie:
+    """The movie an Undo button's token says this user deleted in the last UNDO_SECONDS: the
+    token is signed, so nothing else can be brought back, and nobody else's."""
+    try:
+        user_id, *movie = serializer(request, "undo-delete").loads(token, max_age=UNDO_SECONDS)
+    except (BadSignature, ValueError, TypeError):
+        raise HTTPException(422, "That undo has expired; add the movie again instead.") from None
+    if user_id != request.state.user.id:
+        raise HTTPException(422, "That undo has expired; add the movie again instead.")
+    return DeletedMovie(*movie)
 
 
 async def restore(request: Request) -> Response:
     """Undo a delete: the movie back on the list it was on, with its rating."""
-    fields = await form_fields(request, "title", "watched", "rating")
-    title, watched = clean_title(fields["title"]), fields["watched"] == "1"
-    if error := check_title(title):
-        raise HTTPException(422, error)
-    if fields["rating"] not in ("", *RATINGS):
-        raise HTTPException(422, RATING_RULE)
-    movie = await insert_movie(request, title, watched, int(fields["rating"] or 0) or None)
+    title, watched, rating = deleted_movie(request, (await form_fields(request, "undo"))["undo"])
+    movie = await insert_movie(request, title, watched, rating)
     if movie is None:
         raise HTTPException(409, f"'{title}' is already on your list.")
     flash(request, f"'{title}' is back.", "success")

@@ -1,5 +1,7 @@
 """Security headers on every response: a strict Content-Security-Policy (no inline script or
-style, no framing), nosniff, a referrer policy, HSTS over HTTPS, and no caching of pages."""
+style, no framing), nosniff, a referrer policy, no caching of pages, and over HTTPS (said by
+the configuration, or by a trusted proxy's X-Forwarded-Proto) HSTS and Secure on every cookie.
+It wraps the whole app, error handling included (see app.py), so a 500 carries them too."""
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -30,9 +32,16 @@ class SecurityHeaders:
                 headers["Cross-Origin-Opener-Policy"] = "same-origin"
                 if self.https or scope["scheme"] == "https":
                     headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+                    message["headers"] = [secure_cookie(name, value) for name, value in message["headers"]]
                 if not is_static:
                     # Pages hold a user's list: never kept where Back or a shared cache could show it later.
                     headers["Cache-Control"] = "no-store"
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def secure_cookie(name: bytes, value: bytes) -> tuple[bytes, bytes]:
+    if name.lower() == b"set-cookie" and b"; secure" not in value.lower():
+        return name, value + b"; Secure"
+    return name, value

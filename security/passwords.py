@@ -1,8 +1,14 @@
-"""Passwords: the rules a new one must meet, and Argon2id hashing off the event loop."""
+"""Passwords: the rules a new one must meet, and Argon2id hashing off the event loop.
+
+Passwords are normalised to NFC before they are checked or hashed (NIST SP 800-63B-4), so
+"é" typed as one code point or as "e" plus an accent is the same password."""
 
 import gzip
+import itertools
 import os
 import secrets
+import unicodedata
+from dataclasses import dataclass
 
 import anyio
 from argon2 import PasswordHasher
@@ -24,23 +30,35 @@ hashing_slots = anyio.CapacityLimiter(max(1, min(4, (os.cpu_count() or 2) - 1)))
 DUMMY_HASH = password_hasher.hash(secrets.token_urlsafe(16))
 
 
+def normalised(password: str) -> str:
+    return unicodedata.normalize("NFC", password)
+
+
 async def hash_password(password: str) -> str:
-    return await anyio.to_thread.run_sync(password_hasher.hash, password, limiter=hashing_slots)
+    return await anyio.to_thread.run_sync(password_hasher.hash, normalised(password), limiter=hashing_slots)
 
 
-async def password_matches(password_hash: str, password: str) -> bool:
-    def verify() -> bool:
-        try:
-            return password_hasher.verify(password_hash, password)
-        except (VerificationError, InvalidHashError):
-            return False
+@dataclass(frozen=True)
+class Verdict:
+    matches: bool
+    outdated: bool = False  # matched, but the hash should be made again now the password is at hand
+
+
+async def verify_password(password_hash: str, password: str) -> Verdict:
+    """The typed password against a stored hash. A hash made before passwords were
+    normalised holds the password exactly as typed then: tried second, and called outdated."""
+
+    def verify() -> Verdict:
+        candidates = dict.fromkeys([normalised(password), password])
+        for number, candidate in enumerate(candidates):
+            try:
+                if password_hasher.verify(password_hash, candidate):
+                    return Verdict(True, outdated=number > 0 or password_hasher.check_needs_rehash(password_hash))
+            except (VerificationError, InvalidHashError):
+                continue
+        return Verdict(False)
 
     return await anyio.to_thread.run_sync(verify, limiter=hashing_slots)
-
-
-def needs_rehash(password_hash: str) -> bool:
-    """True for a hash made with older Argon2 parameters."""
-    return password_hasher.check_needs_rehash(password_hash)
 
 
 def load_common_passwords() -> frozenset[str]:
@@ -53,13 +71,41 @@ def load_common_passwords() -> frozenset[str]:
 COMMON_PASSWORDS = load_common_passwords()
 
 
+# Runs a person types without thinking: the alphabet, digits, keyboard rows (backwards too).
+RUNS = ("abcdefghijklmnopqrstuvwxyz", "0123456789", "1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm", "qwertzuiop")
+NEIGHBOURS = {pair for run in RUNS for pair in itertools.pairwise(run)}
+NEIGHBOURS |= {(b, a) for a, b in NEIGHBOURS}
+
+
+def is_visible(character: str) -> bool:
+    """Not a space, control, format (zero-width) or unassigned character."""
+    return unicodedata.category(character)[0] not in "ZC"
+
+
+def is_predictable(password: str) -> bool:
+    """One character repeated, a short pattern repeated, or no more than three runs of
+    neighbouring keys or letters ("abcdefghijklmno", "qwertyuiop123456")."""
+    folded = "".join(character for character in password.casefold() if is_visible(character))
+    for length in range(1, 5):
+        if len(folded) >= 3 * length and folded == (folded[:length] * len(folded))[: len(folded)]:
+            return True
+    breaks = sum(1 for previous, character in itertools.pairwise(folded) if (previous, character) not in NEIGHBOURS)
+    return breaks <= 2
+
+
 def check_password(password: str, email: str) -> str | None:
-    """NIST SP 800-63B-4: length counted in code points, exactly as typed; no composition
-    rules; refused when common or built around words this site or the user gives away."""
+    """NIST SP 800-63B-4: length counted in code points after NFC normalisation; no
+    composition rules; refused when common, predictable, invisible, or built around words this
+    site or the user gives away."""
+    password = normalised(password)
     if len(password) < PASSWORD_MIN:
         return f"Password must be at least {PASSWORD_MIN} characters long."
     if len(password) > PASSWORD_MAX:
         return f"Password must be at most {PASSWORD_MAX:,} characters long."
+    if not any(is_visible(character) for character in password):
+        return "Password must have visible characters, not only spaces or invisible ones."
+    if is_predictable(password):
+        return "That password is a repeated character or a run of keys or letters. Please choose another."
     folded = password.casefold()
     address = email.strip().casefold()
     if folded in (address, address.partition("@")[0]):

@@ -11,7 +11,7 @@ from httpx import AsyncClient, Response
 from sqlalchemy import text
 
 from flicklist.db import make_engine
-from flicklist.settings import Settings
+from flicklist.settings import Settings, load_settings
 
 PASSWORD = "correct horse battery staple"
 POSTGRES_URL = os.environ.get("FLICKLIST_TEST_DATABASE_URL", "")
@@ -150,16 +150,14 @@ def fresh_postgres_database(database_url: str, name: str) -> str:
     return database_url.rsplit("/", 1)[0] + "/" + name
 
 
-def make_settings(database_url: str) -> Settings:
-    return Settings(
-        database_url=database_url,
-        secret_key=secrets.token_urlsafe(32),
-        https_only=False,
-        session_idle_seconds=3600,
-        session_absolute_seconds=86400,
-        max_body_bytes=64 * 1024,
-        migrate_on_start=False,
-        public_origin="",
-        trusted_proxies="",
-        tune_gc=False,
-    )
+def make_settings(database_url: str, **environment: str) -> Settings:
+    """Settings as the app reads them from the environment (FLICKLIST_ + each name, upper-cased)."""
+    defaults = {
+        "database_url": database_url,
+        "secret_key": secrets.token_urlsafe(32),
+        "session_idle_seconds": "3600",
+        "session_absolute_seconds": "86400",
+        "tune_gc": "0",
+        **environment,
+    }
+    return load_settings({f"FLICKLIST_{name.upper()}": value for name, value in defaults.items()})

@@ -10,7 +10,7 @@ from support import PASSWORD
 
 
 def cli(*args: str, database_url: str, password: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "FLICKLIST_DATABASE_URL": database_url, "FLICKLIST_SECRET_KEY": "cli-test"}
+    env = {**os.environ, "FLICKLIST_DATABASE_URL": database_url, "FLICKLIST_SECRET_KEY": "cli-test-key-that-is-long-enough-to-sign"}
     if password is not None:
         env["FLICKLIST_PASSWORD"] = password
     return subprocess.run(
@@ -38,7 +38,9 @@ def test_the_command_line_migrates_and_manages_users(empty_database_url):
     weak = cli("users", "create", "bob@example.com", database_url=url, password="short")
     assert weak.returncode == 1 and "at least 15 characters" in weak.stderr
 
-    assert cli("users", "set-password", "ann@example.com", database_url=url, password="x" * 20).returncode == 0
+    assert cli("users", "set-password", "ann@example.com", database_url=url, password="a brand new passphrase").returncode == 0
+    trivial = cli("users", "set-password", "ann@example.com", database_url=url, password="b" * 20)
+    assert trivial.returncode == 1 and "repeated character" in trivial.stderr
     missing = cli("users", "delete", "nobody@example.com", database_url=url)
     assert missing.returncode == 1 and "No account" in missing.stderr
     assert cli("users", "delete", "ann@example.com", database_url=url).returncode == 0
@@ -88,7 +90,7 @@ def test_serve_tunes_the_garbage_collector_once_unless_told_not_to(tmp_path, set
     env = {
         **os.environ,
         "FLICKLIST_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}",
-        "FLICKLIST_SECRET_KEY": "cli-test",
+        "FLICKLIST_SECRET_KEY": "cli-test-key-that-is-long-enough-to-sign",
         "FLICKLIST_TUNE_GC": setting,
     }
     result = subprocess.run([sys.executable, "-c", GC_AFTER_START], env=env, capture_output=True, text=True, timeout=60)

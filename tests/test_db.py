@@ -110,7 +110,7 @@ async def test_the_app_carries_on_when_postgresql_ends_its_connections(user, app
 def two_servers(empty_database_url):
     """Two app processes sharing one database and one signing key, like workers behind a balancer."""
     upgrade(empty_database_url)
-    env = {"FLICKLIST_SECRET_KEY": "shared-between-workers"}
+    env = {"FLICKLIST_SECRET_KEY": "shared-between-workers-long-enough-to-sign"}
     servers = [LiveServer(empty_database_url, extra_env=env) for _ in range(2)]
     yield servers
     for server in servers:

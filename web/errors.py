@@ -3,6 +3,7 @@ layout (or as a banner for HTMX), never with internals."""
 
 from http import HTTPStatus
 
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -35,4 +36,10 @@ async def server_error(request: Request, exc: Exception) -> Response:
     return error_response(request, 500, MESSAGES[500])
 
 
-exception_handlers = {HTTPException: http_error, Exception: server_error}
+async def value_not_stored(request: Request, exc: DataError) -> Response:
+    """The database refused a value the checks let through: the change is rolled back, and the
+    person told, never shown a 500 (values are validated first; this is the net under them)."""
+    return error_response(request, 422, "That value could not be saved. Please shorten or simplify it.")
+
+
+exception_handlers = {HTTPException: http_error, DataError: value_not_stored, Exception: server_error}

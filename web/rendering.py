@@ -3,6 +3,7 @@ only the fragments that change with the flash banner riding along out-of-band.""
 
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader
 from starlette.requests import Request
@@ -61,10 +62,14 @@ def after_post(
     return RedirectResponse(redirect_to, status_code=303)
 
 
+# What RedirectResponse leaves unencoded in Location; HX-Redirect is encoded the same way.
+URL_SAFE = ":/%#?=@[]!$&'()*+,;"
+
+
 def go_to(request: Request, url: str) -> Response:
     """Send the browser to another page: a 303 for a plain form, HX-Redirect for HTMX."""
     if is_htmx(request):
-        return Response(status_code=200, headers={"HX-Redirect": url})
+        return Response(status_code=200, headers={"HX-Redirect": quote(url, safe=URL_SAFE)})
     return RedirectResponse(url, status_code=303)
 
 
@@ -77,5 +82,9 @@ def error_response(request: Request, status: int, message: str) -> Response:
             template_context(request, None), oob=True, messages=messages
         )
         return HTMLResponse(html, status_code=status, headers={"HX-Reswap": "none"})
-    context = template_context(request, {"status": status, "message": message})
+    context = {"status": status, "message": message}
+    if status >= 500:
+        # Sent past the session middleware: a token shown here would not be the session's.
+        context["csrf"] = ""
+    context = template_context(request, context)
     return templates.TemplateResponse(request, "templates/error.html", context, status_code=status)

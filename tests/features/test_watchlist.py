@@ -1,9 +1,10 @@
 """Keeping a watchlist with plain forms: add, cross off, rate, put back, delete; each user alone."""
 
 import re
+import time
 
 import pytest
-from support import flashes, texts_of_class
+from support import flashes, text_of, texts_of_class
 
 from flicklist.features.watchlist import ListedMovie
 from flicklist.web.rendering import templates
@@ -164,26 +165,63 @@ async def test_what_a_user_typed_is_never_rendered_raw(user):
     assert texts_of_class(page, "title") == ["<script>alert(1)</script>"], "the title reads as typed"
 
 
+def undo_token(page: str) -> str:
+    match = re.search(r'<input type="hidden" name="undo" value="([^"]+)">', page)
+    assert match, "the banner offers an Undo"
+    return match.group(1)
+
+
 async def test_undoing_a_delete_restores_the_movie_where_it_was_with_its_rating(user):
     await user.add("Heat")
     movie_id = await user.movie_id("Heat")
     await user.post(f"/movies/{movie_id}/watched")
     await user.post(f"/movies/{movie_id}/rating", {"rating": "3"})
     await user.post(f"/movies/{movie_id}/delete")
-    page = (await user.get("/watched")).text
-    assert "Undo</button>" in page and 'name="rating" value="3"' in page, "the undo form carries the rating"
-    response = await user.post("/movies/restore", {"title": "Heat", "watched": "1", "rating": "3"})
+    token = undo_token((await user.get("/watched")).text)
+    response = await user.post("/movies/restore", {"undo": token})
     assert response.headers["location"] == "/watched"
     page = (await user.get("/watched")).text
     assert flashes(page) == ["'Heat' is back."]
     assert 'name="rating" value="3" checked>' in page
 
 
-async def test_a_restore_is_held_to_the_title_rules(user):
+async def test_undo_brings_back_only_what_this_user_just_deleted(user, make_visitor, app):
+    bob = await make_visitor()
+    await bob.register("bob@example.com")
+    await bob.add("Heat")
+    await bob.post(f"/movies/{await bob.movie_id('Heat')}/delete")
+    bobs_token = undo_token((await bob.get("/")).text)
+    forged = [
+        {"title": "Gigli", "watched": "1", "rating": "5"},  # the old form: any row, watched and rated
+        {"undo": "not a token"},
+        {"undo": bobs_token[:-2] + ("AA" if not bobs_token.endswith("AA") else "BB")},
+        {"undo": bobs_token},  # Bob's own, genuine, but not Ann's to use
+    ]
+    for fields in forged:
+        response = await user.post("/movies/restore", fields)
+        assert response.status_code == 422, fields
+        assert "That undo has expired" in text_of(response.text)
+    assert (await user.get("/")).text.count('class="movie"') == 0
+    assert (await user.get("/watched")).text.count('class="movie"') == 0
+
+
+async def test_an_undo_older_than_a_quarter_of_an_hour_is_refused(user, monkeypatch):
     await user.add("Heat")
-    assert (await user.post("/movies/restore", {"title": "Gigli"})).status_code == 422
-    assert (await user.post("/movies/restore", {"title": "heat"})).status_code == 409
-    assert (await user.post("/movies/restore", {"title": "Ran", "rating": "9"})).status_code == 422
+    await user.post(f"/movies/{await user.movie_id('Heat')}/delete")
+    token = undo_token((await user.get("/")).text)
+    later = time.time() + 16 * 60
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert (await user.post("/movies/restore", {"undo": token})).status_code == 422
+    assert (await user.get("/")).text.count('class="movie"') == 0
+
+
+async def test_an_undo_after_the_title_was_added_again_says_it_is_there(user):
+    await user.add("Heat")
+    await user.post(f"/movies/{await user.movie_id('Heat')}/delete")
+    token = undo_token((await user.get("/")).text)
+    await user.add("heat")
+    response = await user.post("/movies/restore", {"undo": token})
+    assert response.status_code == 409
     assert (await user.get("/")).text.count('class="movie"') == 1
 
 

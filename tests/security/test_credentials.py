@@ -12,7 +12,7 @@ from flicklist.tables import login_throttle, users
     ("password", "message"),
     [
         ("1qaz2wsx3edc4rfv", "That password is on a list of commonly used passwords. Please choose another."),
-        ("123456789987654321", "That password is on a list of commonly used passwords. Please choose another."),
+        ("$xobotok@xobotok", "That password is on a list of commonly used passwords. Please choose another."),
         ("FlickList2026!!!", "Password must not be built around 'flicklist'; add more of your own words."),
         ("annabel.lee12345", "Password must not be built around 'annabel.lee'; add more of your own words."),
     ],

@@ -1,0 +1,46 @@
+"""Removing what has expired, so the tables the login machinery writes to stop growing:
+sessions past their lifetimes and throttle counts nobody is held to any more. Each worker
+runs it at start and then every HOUSEKEEPING_SECONDS (see app.py's lifespan)."""
+
+from dataclasses import dataclass
+
+import anyio
+from sqlalchemy import delete, or_
+
+from ..db import Database
+from ..settings import Settings
+from ..tables import login_sessions, login_throttle, now
+from .signup_limit import WINDOW
+from .throttle import FORGET_AFTER
+
+HOUSEKEEPING_SECONDS = 3600
+COUNTS_LAST = max(FORGET_AFTER, WINDOW)
+
+
+@dataclass(frozen=True)
+class Removed:
+    sessions: int
+    throttle_counts: int
+
+
+async def remove_expired(db: Database, settings: Settings) -> Removed:
+    timestamp = now()
+    async with db.transaction() as connection:
+        sessions = await connection.execute(
+            delete(login_sessions).where(
+                or_(
+                    login_sessions.c.last_seen_at < timestamp - settings.session_idle_seconds,
+                    login_sessions.c.created_at < timestamp - settings.session_absolute_seconds,
+                )
+            )
+        )
+        counts = await connection.execute(
+            delete(login_throttle).where(login_throttle.c.last_failure_at < timestamp - COUNTS_LAST)
+        )
+    return Removed(sessions.rowcount, counts.rowcount)
+
+
+async def keep_tidy(db: Database, settings: Settings) -> None:
+    while True:
+        await remove_expired(db, settings)
+        await anyio.sleep(HOUSEKEEPING_SECONDS)
