@@ -15,9 +15,9 @@ from starlette.types import ASGIApp
 from . import auth
 from .db import Database
 from .features import account, health, watchlist
-from .middleware.body_limit import BodyLimit
 from .middleware.csrf import CSRFProtection
 from .middleware.login_wall import LoginWall
+from .middleware.request_limits import RequestLimits
 from .middleware.security_headers import SecurityHeaders
 from .migrations import current_revision, head_revision, upgrade
 from .security.housekeeping import keep_tidy
@@ -89,7 +89,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             same_site="lax",
             https_only=settings.https_only,
         ),
-        Middleware(BodyLimit, max_bytes=settings.max_body_bytes, refuse=error_response),
+        Middleware(
+            RequestLimits,
+            max_bytes=settings.max_body_bytes,
+            max_header_bytes=settings.max_header_bytes,
+            refuse=error_response,
+        ),
         Middleware(CSRFProtection, refuse=error_response, public_origin=settings.public_origin),
         Middleware(
             LoginWall,

@@ -9,7 +9,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .body_limit import Refuse, replay
+from .request_limits import Refuse, replay
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 

@@ -3,6 +3,7 @@ logged-in user. FLICKLIST_TEST_DATABASE_URL=postgresql+asyncpg://… runs the su
 
 import shutil
 from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
 
 import pytest
 from httpx import ASGITransport, AsyncClient
@@ -59,6 +60,21 @@ async def app(settings):
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         yield app
+
+
+@pytest.fixture
+async def make_settings_app(database_url) -> AsyncIterator:
+    """Another app on this test's database, started, with settings of the test's choosing
+    (make_settings' names: `signups_per_hour="0"`)."""
+    stack = AsyncExitStack()
+
+    async def make(**environment: str):
+        app = create_app(make_settings(database_url, **environment))
+        await stack.enter_async_context(app.router.lifespan_context(app))
+        return app
+
+    async with stack:
+        yield make
 
 
 @pytest.fixture

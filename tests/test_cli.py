@@ -10,7 +10,11 @@ from support import PASSWORD
 
 
 def cli(*args: str, database_url: str, password: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "FLICKLIST_DATABASE_URL": database_url, "FLICKLIST_SECRET_KEY": "cli-test-key-that-is-long-enough-to-sign"}
+    env = {
+        **os.environ,
+        "FLICKLIST_DATABASE_URL": database_url,
+        "FLICKLIST_SECRET_KEY": "cli-test-key-that-is-long-enough-to-sign",
+    }
     if password is not None:
         env["FLICKLIST_PASSWORD"] = password
     return subprocess.run(
@@ -38,7 +42,10 @@ def test_the_command_line_migrates_and_manages_users(empty_database_url):
     weak = cli("users", "create", "bob@example.com", database_url=url, password="short")
     assert weak.returncode == 1 and "at least 15 characters" in weak.stderr
 
-    assert cli("users", "set-password", "ann@example.com", database_url=url, password="a brand new passphrase").returncode == 0
+    assert (
+        cli("users", "set-password", "ann@example.com", database_url=url, password="a brand new passphrase").returncode
+        == 0
+    )
     trivial = cli("users", "set-password", "ann@example.com", database_url=url, password="b" * 20)
     assert trivial.returncode == 1 and "repeated character" in trivial.stderr
     missing = cli("users", "delete", "nobody@example.com", database_url=url)

@@ -18,6 +18,7 @@ MESSAGES = {
     413: "That form is too large to accept.",
     422: "That form could not be accepted.",
     429: "Too many attempts. Please wait a moment and try again.",
+    431: "That request's headers are too large.",
     500: "Something went wrong on our side. Please try again.",
 }
 

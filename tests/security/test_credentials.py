@@ -1,11 +1,16 @@
 """Passwords and logins: the blocklist, context words, throttling, rehashing."""
 
+import unicodedata
+
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select, update
 from support import PASSWORD, flashes
 
 from flicklist.tables import login_throttle, users
+
+INVISIBLE = "Password must have visible characters, not only spaces or invisible ones."
+PREDICTABLE = "That password is a repeated character or a run of keys or letters. Please choose another."
 
 
 @pytest.mark.parametrize(
@@ -73,3 +78,68 @@ async def test_a_hash_made_with_old_parameters_is_upgraded_at_login(user, app):
     async with app.state.db.engine.connect() as connection:
         stored = (await connection.execute(select(users.c.password_hash))).scalar_one()
     assert stored != weak and "m=19456,t=2,p=1" in stored
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        (" " * 15, INVISIBLE),
+        ("\u200b" * 15, INVISIBLE),
+        ("\u3000 \u00a0\u2060" * 5, INVISIBLE),
+        ("b" * 15, PREDICTABLE),
+        ("🎬" * 15, PREDICTABLE),
+        ("abcdefghijklmno", PREDICTABLE),
+        ("ONMLKJIHGFEDCBA", PREDICTABLE),
+        ("qwertyuiop123456", PREDICTABLE),
+        ("asdfghjkl;zxcvbnm", PREDICTABLE),
+        ("abcabcabcabcabcabc", PREDICTABLE),
+        ("b b b b b b b b b", PREDICTABLE),
+    ],
+)
+async def test_trivial_passwords_are_refused_at_sign_up_and_at_change(user, make_visitor, password, message):
+    visitor = await make_visitor()
+    assert (await visitor.register("bob@example.com", password=password)).headers["location"] == "/register"
+    assert flashes((await visitor.get("/register")).text) == [message]
+    await user.get("/account")
+    fields = {"current": PASSWORD, "password": password, "verify": password}
+    assert (await user.post("/account/password", fields)).headers["location"] == "/account"
+    assert flashes((await user.get("/account")).text) == [message]
+    await user.logout()
+    assert (await user.login("ann@example.com")).headers["location"] == "/", "the old password still works"
+
+
+async def test_a_password_typed_decomposed_logs_in_as_composed(make_visitor):
+    composed = "crème brûlée at the ciné"
+    ann = await make_visitor()
+    assert (await ann.register("ann@example.com", password=composed)).headers["location"] == "/"
+    await ann.logout()
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert decomposed != composed
+    assert (await ann.login("ann@example.com", password=decomposed)).headers["location"] == "/"
+
+
+async def test_a_hash_made_before_normalisation_still_logs_in_and_is_made_again(user, app):
+    decomposed = unicodedata.normalize("NFD", "crème brûlée at the ciné")
+    legacy = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1).hash(decomposed)
+    async with app.state.db.engine.begin() as connection:
+        await connection.execute(update(users).values(password_hash=legacy))
+    await user.logout()
+    assert (await user.login("ann@example.com", password=decomposed)).headers["location"] == "/"
+    async with app.state.db.engine.connect() as connection:
+        stored = (await connection.execute(select(users.c.password_hash))).scalar_one()
+    assert stored != legacy
+    assert PasswordHasher().verify(stored, unicodedata.normalize("NFC", decomposed)), "now stored as NFC"
+
+
+async def test_the_account_pages_password_confirmations_are_throttled(user):
+    await user.get("/account")
+    wrong = {
+        "current": "not my password at all",
+        "password": "a new passphrase here",
+        "verify": "a new passphrase here",
+    }
+    statuses = [(await user.post("/account/password", wrong)).status_code for _ in range(7)]
+    assert statuses[:6] == [303] * 6 and statuses[6] == 429, statuses
+    blocked = await user.post("/account/delete", {"confirm": PASSWORD})
+    assert blocked.status_code == 429, "the right password waits too, for deleting the account as well"
+    assert (await user.get("/")).status_code == 200, "and the account is still there"

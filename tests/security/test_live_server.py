@@ -15,7 +15,9 @@ from support import PASSWORD, POSTGRES_URL, csrf_token_in
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     database_url = POSTGRES_URL or f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('live') / 'flicklist.sqlite3'}"
-    server = LiveServer(database_url, extra_env={"FLICKLIST_MIGRATE_ON_START": "1"})
+    # Many sign-ups from one address here, on purpose: the sign-up limit is off for this server.
+    env = {"FLICKLIST_MIGRATE_ON_START": "1", "FLICKLIST_SIGNUPS_PER_HOUR": "0"}
+    server = LiveServer(database_url, extra_env=env)
     yield server
     server.stop()
 
@@ -66,12 +68,56 @@ async def test_racing_sign_ups_of_one_email_make_exactly_one_account(server):
     assert results.count(1) == 1, results
 
 
-@pytest.mark.parametrize(("trusted", "hsts"), [("127.0.0.1", True), ("", False)])
-async def test_x_forwarded_proto_is_believed_only_from_a_trusted_proxy(server, trusted, hsts):
+@pytest.mark.parametrize(("trusted", "https"), [("127.0.0.1", True), ("", False)])
+async def test_x_forwarded_proto_is_believed_only_from_a_trusted_proxy(server, trusted, https):
     proxied = LiveServer(server.database_url, extra_env={"FLICKLIST_TRUSTED_PROXIES": trusted})
     try:
         async with httpx.AsyncClient(base_url=proxied.url) as client:
             response = await client.get("/login", headers={"X-Forwarded-Proto": "https"})
     finally:
         proxied.stop()
-    assert ("strict-transport-security" in response.headers) is hsts
+    assert ("strict-transport-security" in response.headers) is https
+    session_cookie = response.headers["set-cookie"]
+    assert session_cookie.startswith("flicklist_session=")
+    assert ("; secure" in session_cookie.lower()) is https, "the cookie is Secure whenever the page came over HTTPS"
+
+
+async def test_serve_limits_header_size_idle_connections_and_concurrency(server):
+    limited = LiveServer(
+        server.database_url,
+        extra_env={
+            "FLICKLIST_KEEP_ALIVE_SECONDS": "1",
+            "FLICKLIST_MAX_CONNECTIONS": "3",
+            "FLICKLIST_MAX_HEADER_BYTES": "8192",
+        },
+    )
+    try:
+        host, port = limited.url.removeprefix("http://").split(":")
+        async with httpx.AsyncClient(base_url=limited.url) as client:
+            assert (await client.get("/healthz", headers={"X-Padding": "p" * 6000})).status_code == 200
+            too_big = await client.get("/login", headers={"X-Padding": "p" * 9000})
+            assert too_big.status_code == 431, "a request head past the limit is refused"
+            assert "headers are too large" in too_big.text
+
+        reader, writer = await asyncio.open_connection(host, int(port))
+        writer.write(b"GET / HTTP/1.1\r\nHost: x\r\nX-Endless: " + b"p" * 20000)  # a head that never ends
+        await writer.drain()
+        answer = await asyncio.wait_for(reader.read(), 5)
+        assert answer.startswith(b"HTTP/1.1 400"), "the server stops reading it and closes the connection"
+        writer.close()
+
+        reader, writer = await asyncio.open_connection(host, int(port))
+        writer.write(f"GET /healthz HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+        await writer.drain()
+        assert b"200 OK" in await reader.readuntil(b"\r\n\r\n")
+        await asyncio.sleep(2.5)
+        assert await asyncio.wait_for(reader.read(), 5) in (b"", b"ok"), "the idle connection was closed"
+        writer.close()
+
+        idle = [await asyncio.open_connection(host, int(port)) for _ in range(3)]
+        async with httpx.AsyncClient(base_url=limited.url) as client:
+            assert (await client.get("/healthz")).status_code == 503, "past the connection limit: 503, not a pile-up"
+        for _, idle_writer in idle:
+            idle_writer.close()
+    finally:
+        limited.stop()

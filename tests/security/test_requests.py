@@ -9,6 +9,8 @@ from httpx import ASGITransport, AsyncClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
+from starlette.routing import Route
+from support import csrf_token_in, text_of
 
 from flicklist.app import create_app
 from flicklist.tables import movies, users
@@ -106,3 +108,21 @@ async def count_rows(app) -> tuple[int, int]:
 )
 async def test_odd_movie_ids_are_404(user, path):
     assert (await user.post(path)).status_code == 404
+
+
+async def test_an_unexpected_error_is_a_500_page_with_the_security_headers_and_no_csrf_token(user, app):
+    async def broken(request):
+        raise RuntimeError("a bug")
+
+    app.router.routes.append(Route("/broken", broken))
+    transport = ASGITransport(app=app, raise_app_exceptions=False)
+    async with AsyncClient(transport=transport, base_url="http://testserver", cookies=user.client.cookies) as client:
+        for htmx in (False, True):
+            response = await client.get("/broken", headers={"HX-Request": "true"} if htmx else {})
+            assert response.status_code == 500
+            assert "Something went wrong on our side." in text_of(response.text)
+            assert "a bug" not in response.text and "Traceback" not in response.text
+            assert "script-src 'self'" in response.headers["content-security-policy"]
+            assert response.headers["x-content-type-options"] == "nosniff"
+            assert response.headers["cache-control"] == "no-store"
+            assert user.csrf_token not in response.text and csrf_token_in(response.text) in (None, "")

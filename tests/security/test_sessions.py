@@ -1,5 +1,7 @@
 """Sessions end when they should: logout, password change, "log out everywhere", lifetimes."""
 
+import re
+
 from sqlalchemy import select, update
 from support import PASSWORD, flashes
 
@@ -33,14 +35,55 @@ async def test_the_session_cookie_shows_nothing_personal_when_decoded(user):
     assert set(__import__("json").loads(payload)) <= {"sid", "csrf", "flash", "form"}
 
 
-async def test_login_rotates_the_session_so_a_planted_cookie_stays_logged_out(make_visitor):
+async def test_login_replaces_a_planted_session_so_the_victim_is_not_logged_in_as_the_attacker(make_visitor):
+    mallory = await make_visitor()
+    await mallory.register("mallory@example.com")
+    await mallory.add("Planted")
     victim = await make_visitor()
-    await victim.get("/login")
-    attacker = await make_visitor()
-    attacker.client.cookies.update(victim.client.cookies)  # the cookie planted before login
+    victim.client.cookies.update(mallory.client.cookies)  # Mallory's logged-in cookie, planted
+    assert (await victim.login("ann@example.com")).headers["location"] == "/login", "no account yet"
     await victim.register("ann@example.com")
-    assert (await victim.get("/")).status_code == 200
-    assert (await attacker.get("/")).headers["location"] == "/login"
+    page = (await victim.get("/")).text
+    assert "ann@example.com" in page and "Planted" not in page and "mallory@" not in page
+    assert victim.client.cookies["flicklist_session"] != mallory.client.cookies["flicklist_session"]
+    mallorys = (await mallory.get("/")).text
+    assert "mallory@example.com" in mallorys and "ann@example.com" not in mallorys, "the planted copy is not Ann's"
+    await victim.logout()
+    await victim.login("ann@example.com")
+    assert "ann@example.com" in (await victim.get("/")).text
+
+
+async def test_changing_the_password_makes_a_copy_of_this_browsers_cookie_worthless(user, make_visitor, app):
+    copy = await make_visitor()
+    copy.client.cookies.update(user.client.cookies)  # taken before the change
+    assert (await copy.get("/")).status_code == 200
+    await user.get("/account")
+    response = await user.post(
+        "/account/password", {"current": PASSWORD, "password": NEW_PASSWORD, "verify": NEW_PASSWORD}, htmx=True
+    )
+    assert response.headers["hx-redirect"] == "/account", "the page reloads with the new session's token"
+    assert (await copy.get("/")).headers["location"] == "/login"
+    page = await user.get("/account")
+    assert page.status_code == 200, "this browser stays logged in, on a new session"
+    assert (await user.add("Heat")).headers["location"] == "/", "and its forms work with the new token"
+    async with app.state.db.engine.connect() as connection:
+        assert len((await connection.execute(select(login_sessions.c.token_hash))).all()) == 1
+
+
+async def test_the_session_cookie_stays_under_what_a_browser_keeps(user):
+    largest = 0
+    for n in range(40):  # plain-form adds, no page read in between: the flashes pile up
+        response = await user.add(f"{n} " + "Ж" * 190)
+        largest = max(largest, len(response.headers["set-cookie"]))
+    refused = await user.add("é" * 5000)
+    largest = max(largest, len(refused.headers["set-cookie"]))
+    assert largest < 4096, largest
+    page = (await user.get("/")).text
+    shown = flashes(page)
+    assert shown[-1] == "A title can be at most 200 characters long.", "the newest flash is kept"
+    assert 1 <= len(shown) <= 5
+    typed = re.search(r'name="title"[^>]*value="([^"]*)"', page)
+    assert typed and typed.group(1).startswith("é" * 50), "what was typed comes back, cut short"
 
 
 async def test_changing_the_password_logs_out_every_other_session(user, make_visitor):

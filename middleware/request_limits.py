@@ -1,5 +1,8 @@
-"""Request bodies are read whole, up to a cap, before anything else sees them: FlickList only
-takes small forms, and a body over the cap gets a 413 page instead of a half-read request."""
+"""Request size limits. A request head (request line and headers) past its cap gets a 431
+page: the server (`flicklist serve`) stops heads that never end; this refuses the ones that
+arrive whole. Request bodies are read whole, up to a cap, before anything else sees them:
+FlickList only takes small forms, and a body over the cap gets a 413 page instead of a
+half-read request."""
 
 from collections.abc import Callable
 
@@ -27,14 +30,27 @@ def replay(body: bytes) -> Receive:
     return receive
 
 
-class BodyLimit:
-    def __init__(self, app: ASGIApp, max_bytes: int, refuse: Refuse) -> None:
+def head_size(scope: Scope) -> int:
+    line = len(scope["method"]) + len(scope.get("raw_path") or b"") + len(scope.get("query_string", b"")) + 12
+    return line + sum(len(name) + len(value) + 4 for name, value in scope["headers"])
+
+
+class RequestLimits:
+    def __init__(self, app: ASGIApp, max_bytes: int, max_header_bytes: int, refuse: Refuse) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.max_header_bytes = max_header_bytes
         self.refuse = refuse
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD"):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if head_size(scope) > self.max_header_bytes:
+            message = "That request's headers are too large. Clearing this site's cookies may help."
+            await self.refuse(Request(scope, receive), 431, message)(scope, receive, send)
+            return
+        if scope["method"] in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
         request = Request(scope, receive)
