@@ -1,12 +1,35 @@
 """The login wall: only the sign-in pages, static files and the health check are open."""
 
 import pytest
+from starlette.routing import Mount, Route
+
+from flicklist.auth import OPEN_PATHS, OPEN_PREFIXES
+from flicklist.tables import movies
 
 
-@pytest.mark.parametrize(("path", "location"), [("/", "/login"), ("/watched", "/login?next=/watched")])
-async def test_a_visitor_is_sent_to_login(visitor, path, location):
-    response = await visitor.get(path)
-    assert (response.status_code, response.headers["location"]) == (303, location)
+def walled_routes(app) -> list[tuple[str, str]]:
+    """(method, path) of every route the app has but the documented open ones, path parameters filled in."""
+    found = []
+    for route in app.routes:
+        if isinstance(route, Mount):
+            assert f"{route.path}/" in OPEN_PREFIXES, f"{route.path} is a mount the wall does not know"
+            continue
+        assert isinstance(route, Route)
+        path = route.path.replace("{movie_id:row_id}", "1")
+        found += [(method, path) for method in sorted(route.methods - {"HEAD"}) if path not in OPEN_PATHS]
+    return found
+
+
+async def test_a_visitor_is_sent_to_login_from_every_route_but_the_open_ones(visitor, app):
+    await visitor.get("/login")
+    walled = walled_routes(app)
+    assert ("POST", "/movies/restore") in walled and ("GET", "/account") in walled
+    for method, path in walled:
+        response = await visitor.client.request(method, path, data={"csrf_token": visitor.csrf_token, "title": "Heat"})
+        expected = "/login" if path == "/" else f"/login?next={path}"
+        assert (response.status_code, response.headers["location"]) == (303, expected), (method, path)
+    async with app.state.db.engine.connect() as connection:
+        assert (await connection.execute(movies.select())).all() == []
 
 
 async def test_a_post_from_a_visitor_changes_nothing_and_goes_to_login(visitor):

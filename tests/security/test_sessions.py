@@ -143,6 +143,8 @@ async def test_an_idle_session_ends(user, app):
     async with app.state.db.engine.begin() as connection:
         await connection.execute(update(login_sessions).values(last_seen_at=login_sessions.c.last_seen_at - idle - 5))
     assert (await user.get("/")).headers["location"] == "/login"
+    async with app.state.db.engine.connect() as connection:
+        assert (await connection.execute(select(login_sessions.c.token_hash))).all() == [], "deleted on the server"
 
 
 async def test_a_session_ends_at_its_absolute_lifetime_however_active(user, app):

@@ -14,10 +14,14 @@ async def test_a_get_to_a_post_only_route_is_a_405(user):
     assert (await user.get("/movies")).status_code == 405
 
 
-async def test_a_form_with_missing_fields_is_refused_with_a_message(user):
-    response = await user.post("/register", {})
-    assert response.status_code == 303
-    assert flashes((await user.get("/register")).text)
+async def test_a_form_with_missing_fields_is_refused_with_a_message(visitor):
+    response = await visitor.post("/register", {})
+    assert (response.status_code, response.headers["location"]) == (303, "/register")
+    assert flashes((await visitor.get("/register")).text) == [
+        "Please enter your email address.",
+        "Password must be at least 15 characters long.",
+    ]
+    assert (await visitor.get("/")).headers["location"] == "/login", "no account was made"
 
 
 async def test_a_form_that_cannot_be_parsed_is_a_400(user):

@@ -1,8 +1,9 @@
 """HTMX requests get the fragment that changes and the flash banner out-of-band, never a full page."""
 
+import html
 import re
 
-from support import PASSWORD, flashes, texts_of_class
+from support import PASSWORD, flashes, text_of, texts_of_class
 
 FLASH_OOB = (
     '<div id="flash" class="flash-banner" role="status" aria-live="polite" tabindex="-1" hx-swap-oob="innerHTML">'
@@ -88,7 +89,8 @@ async def test_register_login_and_logout_move_the_whole_page(visitor):
 async def test_a_failed_login_comes_back_in_the_form(visitor):
     response = await visitor.login("nobody@example.com", htmx=True)
     assert response.status_code == 422
-    assert '<form id="login-form"' in response.text
+    assert "<html" not in response.text and "<!doctype" not in response.text.lower(), "a fragment, not a page"
+    assert response.text.lstrip().startswith('<form id="login-form"')
     assert '<p class="field-error" id="password-error">Email or password is incorrect.</p>' in response.text
 
 
@@ -114,3 +116,45 @@ async def test_every_form_works_with_and_without_javascript(user):
             assert 'method="post"' in form.group()
             in_boosted_list = any(start < form.start() < end for start, end in boosted)
             assert in_boosted_list or f'hx-post="{action}"' in form.group()
+
+
+MARKUP = '<i id="typed">x</i>"\'&amp;'
+
+
+def assert_shown_as_text(page: str, where: str) -> None:
+    assert '<i id="typed">' not in page, f"markup typed by the user became markup on {where}"
+    assert MARKUP in html.unescape(page), f"what was typed is not shown as typed on {where}"
+
+
+async def test_what_a_user_typed_is_never_rendered_raw_anywhere(make_visitor):
+    """Every place typed text comes back: both lists, the banner, form values kept after a
+    refusal (plain and HTMX), the sign-in forms, the account page."""
+    ann = await make_visitor()
+    refused = await ann.register(MARKUP, htmx=True)
+    assert_shown_as_text(refused.text, "the register form (HTMX)")
+    await ann.register(MARKUP)
+    assert_shown_as_text((await ann.get("/register")).text, "the register form kept after a refusal")
+    assert_shown_as_text((await ann.login(MARKUP, htmx=True)).text, "the login form (HTMX)")
+    await ann.login(MARKUP)
+    assert_shown_as_text((await ann.get("/login")).text, "the login form kept after a refusal")
+
+    email = "o'brien&co@example.com"
+    await ann.register(email)
+    home = (await ann.get("/")).text
+    assert "o&#39;brien&amp;co@example.com" in home and email in text_of(home), "the email in the header"
+    assert email in text_of((await ann.get("/account")).text)
+
+    added = await ann.add(MARKUP, htmx=True)
+    assert_shown_as_text(added.text, "the added row and its banner (HTMX)")
+    assert_shown_as_text((await ann.get("/")).text, "the watchlist")
+    await ann.add(MARKUP)
+    page = (await ann.get("/")).text
+    assert_shown_as_text(page, "the add form kept after a refusal, and its banner")
+    kept = re.search(r'name="title"[^>]*value="([^"]*)"', page)
+    assert kept and html.unescape(kept.group(1)) == MARKUP, "the refused title comes back in its field"
+    movie = re.search(r'action="/movies/(\d+)/watched"', page).group(1)
+    await ann.post(f"/movies/{movie}/watched")
+    await ann.post(f"/movies/{movie}/rating", {"rating": "4"})
+    assert_shown_as_text((await ann.get("/watched")).text, "the watched list")
+    rated = await ann.post(f"/movies/{movie}/rating", {"rating": "5"}, htmx=True)
+    assert_shown_as_text(rated.text, "a re-rated row (HTMX)")
