@@ -14,7 +14,7 @@ from starlette.types import ASGIApp
 
 from . import auth
 from .db import Database
-from .features import account, health, watchlist
+from .features import account, health, second_factors, verify_login, watchlist
 from .middleware.csrf import CSRFProtection
 from .middleware.login_wall import LoginWall
 from .middleware.request_limits import RequestLimits
@@ -76,6 +76,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes = [
         *watchlist.routes,
         *account.routes,
+        *second_factors.routes,
+        *verify_login.routes,
         *auth.routes,
         *health.routes,
         Mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="static"),
@@ -100,6 +102,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             LoginWall,
             load_user=auth.current_user,
             turn_away=auth.turn_away,
+            confine=auth.confine,
             open_paths=auth.OPEN_PATHS,
             open_prefixes=auth.OPEN_PREFIXES,
         ),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import ColumnElement, bindparam, delete, exists, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.requests import Request
@@ -16,16 +16,16 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .db import Database
-from .security import signup_limit, throttle
+from .security import events, signup_limit, throttle
 from .security.device_cookie import device_nonce, remember_device
 from .security.passwords import DUMMY_HASH, PASSWORD_RULE, check_password, hash_password, verify_password
-from .tables import login_sessions, now, users
+from .tables import login_sessions, now, passkeys, totp_secrets, users
 from .web.flash import flash
 from .web.forms import form_fields, refuse_form
 from .web.rendering import error_response, go_to, is_htmx, page
 
 LOGIN_FAILED = "Email or password is incorrect."
-OPEN_PATHS = ("/login", "/register", "/healthz")
+OPEN_PATHS = ("/login", "/register", "/healthz", "/login/verify", "/login/passkey", "/login/passkey/options")
 OPEN_PREFIXES = ("/static/",)
 
 
@@ -33,6 +33,10 @@ OPEN_PREFIXES = ("/static/",)
 class CurrentUser:
     id: int
     email: str
+    has_second_factor: bool = False
+    # FLICKLIST_REQUIRE_MFA is on and this account has no second factor yet: until it adds one,
+    # it sees only the pages that add one (`confine`).
+    must_add_second_factor: bool = False
 
 
 def normalise_email(email: str) -> str | None:
@@ -93,11 +97,26 @@ async def end_sessions(connection: AsyncConnection, user_id: int, keep_token: st
     await connection.execute(query)
 
 
+def has_second_factor_of(user_id) -> ColumnElement[bool]:
+    return or_(exists().where(passkeys.c.user_id == user_id), exists().where(totp_secrets.c.user_id == user_id))
+
+
 SESSION_LOOKUP = (
-    select(users.c.id, users.c.email, login_sessions.c.created_at, login_sessions.c.last_seen_at)
+    select(
+        users.c.id,
+        users.c.email,
+        login_sessions.c.created_at,
+        login_sessions.c.last_seen_at,
+        has_second_factor_of(users.c.id),
+    )
     .join(users, users.c.id == login_sessions.c.user_id)
     .where(login_sessions.c.token_hash == bindparam("token_hash"))
 )
+HAS_SECOND_FACTOR = select(has_second_factor_of(bindparam("user_id")))
+
+
+async def has_second_factor(db: Database, user_id: int) -> bool:
+    return bool((await db.fetch_all(HAS_SECOND_FACTOR, user_id=user_id))[0][0])
 
 
 async def current_user(request: Request) -> CurrentUser | None:
@@ -113,7 +132,7 @@ async def current_user(request: Request) -> CurrentUser | None:
     if not rows:
         request.session.pop("sid")
         return None
-    user_id, email, created_at, last_seen_at = rows[0]
+    user_id, email, created_at, last_seen_at, second_factor = rows[0]
     timestamp = now()
     expired = (
         timestamp - last_seen_at > settings.session_idle_seconds
@@ -131,7 +150,20 @@ async def current_user(request: Request) -> CurrentUser | None:
     if expired:
         request.session.pop("sid")
         return None
-    return CurrentUser(user_id, email)
+    return CurrentUser(user_id, email, bool(second_factor), settings.require_mfa and not second_factor)
+
+
+# What an account that must add a second factor may still open.
+ENROLMENT_PATHS = ("/account", "/logout", "/account/totp", "/account/passkeys", "/account/passkeys/options")
+
+
+def confine(request: Request, user: CurrentUser | None) -> Response | None:
+    """The login wall's last word: an account made to add a second factor goes to the
+    account page until it has one (None: the request may go ahead)."""
+    if user is None or not user.must_add_second_factor or request.url.path in ENROLMENT_PATHS:
+        return None
+    flash(request, "Add a second factor (a passkey or an authenticator app) to go on using FlickList.", "error")
+    return go_to(request, "/account")
 
 
 def turn_away(request: Request) -> Response:
@@ -241,18 +273,38 @@ async def login(request: Request) -> Response:
     email = normalise_email(fields["email"])
     account = email or fields["email"].strip().casefold()
     rows = await db.fetch_all(USER_BY_EMAIL, email=email) if email is not None else []
-    user_id, stored_email, password_hash = rows[0] if rows else (None, None, None)
+    user_id, _, password_hash = rows[0] if rows else (None, None, None)
     checked = await throttled_password_check(request, account, user_id, password_hash, fields["password"])
+    if checked is not True and user_id is not None:
+        kind = events.LOGIN_THROTTLED if isinstance(checked, Response) else events.LOGIN_FAILED
+        await events.record(db, request, user_id, kind)
     if isinstance(checked, Response):
         return checked
     if not checked:
         login_url = "/login" if fields["next"] == "/" else f"/login?next={quote(fields['next'])}"
         kept = {"email": fields["email"], "next": fields["next"]}
         return refuse_form(request, login_url, "partials/login_form.html", kept, {"password": LOGIN_FAILED})
-    response = go_to(request, fields["next"])
+    if await has_second_factor(db, user_id):
+        request.session.clear()
+        request.session[PENDING_LOGIN] = {"user": user_id, "since": now(), "next": fields["next"]}
+        return go_to(request, "/login/verify")
+    return await complete_login(request, user_id, "password", fields["next"])
+
+
+PENDING_LOGIN = "pending_login"  # the session of a browser between the password and the second factor
+EMAIL_OF = select(users.c.email).where(users.c.id == bindparam("user_id"))
+
+
+async def complete_login(request: Request, user_id: int, how: str, next_url: str) -> Response:
+    """Every factor checked (`how` says which): the browser is sent on to `next_url`, known from
+    now on (device cookie), with a new session, and the login goes into the security log."""
+    db: Database = request.app.state.db
+    [(email,)] = await db.fetch_all(EMAIL_OF, user_id=user_id)
+    response = go_to(request, safe_next(next_url))
     remember_device(request, response, user_id)
     await start_session(request, user_id)
-    flash(request, f"Welcome back, {stored_email}!", "success")
+    await events.record(db, request, user_id, events.LOGIN, how)
+    flash(request, f"Welcome back, {email}!", "success")
     return response
 
 

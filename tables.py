@@ -9,6 +9,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     SmallInteger,
     String,
     UniqueConstraint,
@@ -66,8 +67,9 @@ class Movie(Base):
 
 
 class LoginThrottle(Base):
-    """Failed logins counted per key (an account, a client address, or the pair), kept in the
-    database so every worker process sees the same count."""
+    """Attempts counted per key (security/throttle.py: password and second-factor attempts
+    per account, address, pair or known browser; security/signup_limit.py: sign-ups per
+    address), kept in the database so every worker process sees the same count."""
 
     __tablename__ = "login_throttle"
 
@@ -76,7 +78,66 @@ class LoginThrottle(Base):
     last_failure_at: Mapped[int] = mapped_column(BigInteger)
 
 
+class Passkey(Base):
+    """A WebAuthn credential: a second factor after the password, or a sign-in on its own."""
+
+    __tablename__ = "passkeys"
+    __table_args__ = (UniqueConstraint("credential_id", name="uq_passkeys_credential"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    credential_id: Mapped[str] = mapped_column(String(1400))  # base64url of up to 1,023 bytes
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    sign_count: Mapped[int] = mapped_column(BigInteger)
+    name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    last_used_at: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class TotpSecret(Base):
+    """An authenticator app's shared secret (RFC 6238); `last_step` is the time step of the
+    last code accepted, so no code is accepted twice."""
+
+    __tablename__ = "totp_secrets"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    secret: Mapped[str] = mapped_column(String(64))
+    last_step: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class RecoveryCode(Base):
+    """Single-use codes for when the second factor is lost; only a salted SHA-256 of each is kept."""
+
+    __tablename__ = "recovery_codes"
+    __table_args__ = (UniqueConstraint("user_id", "code_hash", name="uq_recovery_codes_user_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    code_hash: Mapped[str] = mapped_column(String(100))
+    used_at: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class SecurityEvent(Base):
+    """What happened to an account's sign-in security, shown to its owner; kept 90 days."""
+
+    __tablename__ = "security_events"
+    __table_args__ = (Index("ix_security_events_user_at", "user_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    at: Mapped[int] = mapped_column(BigInteger, index=True)
+    address: Mapped[str] = mapped_column(String(64))
+    browser: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[str] = mapped_column(String(200))
+
+
 users = User.__table__
 login_sessions = LoginSession.__table__
 movies = Movie.__table__
 login_throttle = LoginThrottle.__table__
+passkeys = Passkey.__table__
+totp_secrets = TotpSecret.__table__
+recovery_codes = RecoveryCode.__table__
+security_events = SecurityEvent.__table__

@@ -6,6 +6,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..auth import end_sessions, leave, start_session, throttled_password_check
+from ..security import events, passkeys, recovery_codes, totp
 from ..security.passwords import PASSWORD_RULE, check_password, hash_password
 from ..tables import movies, users
 from ..web.flash import flash
@@ -17,7 +18,15 @@ PASSWORD_HASH = select(users.c.password_hash).where(users.c.id == bindparam("use
 
 
 async def account_page(request: Request) -> Response:
-    return page(request, "templates/account.html", {"password_rule": PASSWORD_RULE})
+    db, user = request.app.state.db, request.state.user
+    context = {
+        "password_rule": PASSWORD_RULE,
+        "passkeys": await passkeys.of_user(db, user.id),
+        "has_totp": await totp.is_enabled(db, user.id),
+        "recovery_codes_left": await recovery_codes.unused(db, user.id),
+        "events": await events.recent(db, user.id),
+    }
+    return page(request, "templates/account.html", context)
 
 
 async def current_password_matches(request: Request, password: str) -> bool | Response:
@@ -46,17 +55,22 @@ async def change_password(request: Request) -> Response:
     async with request.app.state.db.transaction() as connection:
         await connection.execute(update(users).where(users.c.id == user.id).values(password_hash=new_hash))
         await end_sessions(connection, user.id)
+    await events.record(request.app.state.db, request, user.id, events.PASSWORD_CHANGED)
     return await rotate_session(
         request, "Password changed. Every other browser you were logged in on has been logged out."
     )
 
 
-async def rotate_session(request: Request, message: str) -> Response:
+async def renew_session(request: Request) -> None:
     """After a change to how the account is protected: this browser gets a new session (and
-    CSRF token), so a copy of its cookie taken before the change is worthless; the page is
-    reloaded to pick the new token up."""
-    response = go_to(request, "/account")
+    CSRF token), so a copy of its cookie taken before the change is worthless."""
     await start_session(request, request.state.user.id)
+
+
+async def rotate_session(request: Request, message: str) -> Response:
+    """renew_session(), then back to the account page, reloaded to pick the new token up."""
+    response = go_to(request, "/account")
+    await renew_session(request)
     flash(request, message, "success")
     return response
 
@@ -64,6 +78,7 @@ async def rotate_session(request: Request, message: str) -> Response:
 async def log_out_elsewhere(request: Request) -> Response:
     async with request.app.state.db.transaction() as connection:
         await end_sessions(connection, request.state.user.id, keep_token=request.session["sid"])
+    await events.record(request.app.state.db, request, request.state.user.id, events.SESSIONS_ENDED, "all others")
     flash(request, "Logged out everywhere else. This browser stays logged in.", "success")
     return after_post(request, "/account")
 

@@ -14,19 +14,22 @@ LoadUser = Callable[[Request], Awaitable[Any | None]]
 class LoginWall:
     """Requests under `open_prefixes` pass untouched. Every other request gets its user, from
     `load_user` (None: nobody logged in), in request.state.user; a visitor reaches only
-    `open_paths` and is otherwise answered by `turn_away`."""
+    `open_paths` and is otherwise answered by `turn_away`; and `confine` may answer instead
+    of the page for a user not yet allowed everywhere (None: go ahead)."""
 
     def __init__(
         self,
         app: ASGIApp,
         load_user: LoadUser,
         turn_away: Callable[[Request], Response],
+        confine: Callable[[Request, Any], Response | None],
         open_paths: tuple[str, ...],
         open_prefixes: tuple[str, ...],
     ) -> None:
         self.app = app
         self.load_user = load_user
         self.turn_away = turn_away
+        self.confine = confine
         self.open_paths = open_paths
         self.open_prefixes = open_prefixes
 
@@ -39,5 +42,8 @@ class LoginWall:
         scope.setdefault("state", {})["user"] = user
         if user is None and scope["path"] not in self.open_paths:
             await self.turn_away(request)(scope, receive, send)
+            return
+        if (answer := self.confine(request, user)) is not None:
+            await answer(scope, receive, send)
             return
         await self.app(scope, receive, send)

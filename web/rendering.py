@@ -2,6 +2,7 @@
 only the fragments that change with the flash banner riding along out-of-band."""
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -21,6 +22,16 @@ templates = Jinja2Templates(
     )
 )
 templates.env.globals.update(pop_flashes=pop_flashes)
+
+
+def utc(seconds: int, layout: str) -> str:
+    return datetime.fromtimestamp(seconds, UTC).strftime(layout)
+
+
+# Unix seconds as a person reads them: "25 Nov 2026", "25 Nov 2026 14:05".
+templates.env.filters.update(
+    date=lambda seconds: utc(seconds, "%-d %b %Y"), datetime=lambda seconds: utc(seconds, "%-d %b %Y %H:%M")
+)
 
 
 def is_htmx(request: Request) -> bool:
