@@ -101,6 +101,11 @@ def has_second_factor_of(user_id) -> ColumnElement[bool]:
     return or_(exists().where(passkeys.c.user_id == user_id), exists().where(totp_secrets.c.user_id == user_id))
 
 
+async def end_session(connection: AsyncConnection, token: str) -> None:
+    """Log out the one browser holding `token`."""
+    await connection.execute(delete(login_sessions).where(login_sessions.c.token_hash == token_hash(token)))
+
+
 SESSION_LOOKUP = (
     select(
         users.c.id,
@@ -312,7 +317,7 @@ async def logout(request: Request) -> Response:
     token = request.session.get("sid")
     if isinstance(token, str):
         async with request.app.state.db.transaction() as connection:
-            await connection.execute(delete(login_sessions).where(login_sessions.c.token_hash == token_hash(token)))
+            await end_session(connection, token)
     return leave(request, "You have been logged out. See you soon!", "/login")
 
 

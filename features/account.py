@@ -5,7 +5,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..auth import end_sessions, leave, start_session, throttled_password_check
+from ..auth import end_session, end_sessions, leave, start_session, throttled_password_check
 from ..security import events, passkeys, recovery_codes, totp
 from ..security.passwords import PASSWORD_RULE, check_password, hash_password
 from ..tables import movies, users
@@ -64,6 +64,8 @@ async def change_password(request: Request) -> Response:
 async def renew_session(request: Request) -> None:
     """After a change to how the account is protected: this browser gets a new session (and
     CSRF token), so a copy of its cookie taken before the change is worthless."""
+    async with request.app.state.db.transaction() as connection:
+        await end_session(connection, request.session["sid"])
     await start_session(request, request.state.user.id)
 
 

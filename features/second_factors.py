@@ -45,13 +45,8 @@ async def confirm_totp(request: Request) -> Response:
         flash(request, "Scan the new code first.", "error")
         return go_to(request, "/account/totp")
     if totp.matching_step(secret, code) is None:
-        return refuse_form(
-            request,
-            "/account/totp",
-            "partials/code_form.html",
-            {},
-            {"code": "That code is not right. Check the app shows FlickList and type the 6 digits it shows now."},
-        )
+        error = "That code is not right. Type the 6 digits the app shows for FlickList now."
+        return refuse_form(request, "/account/totp", "partials/code_form.html", {}, {"code": error})
     db, user = request.app.state.db, request.state.user
     was_protected = user.has_second_factor
     await totp.enable(db, user.id, secret)

@@ -67,9 +67,7 @@ async def verify_code(request: Request) -> Response:
         left = await recovery_codes.unused(db, user_id)
         await events.record(db, request, user_id, events.RECOVERY_CODE_USED, f"{left} left")
         response = await complete_login(request, user_id, "password and recovery code", pending_next(request))
-        flash(
-            request, f"You used a recovery code; {left} left. Make new ones on your account page if you need.", "info"
-        )
+        flash(request, f"You used a recovery code; {left} left. Your account page makes new ones.", "info")
         return response
     await events.record(db, request, user_id, events.LOGIN_FAILED, "second factor")
     return refuse_form(request, "/login/verify", "partials/code_form.html", {}, {"code": WRONG_CODE})

@@ -1,5 +1,6 @@
 """Removing what has expired, so the tables the login machinery writes to stop growing:
-sessions past their lifetimes and throttle counts nobody is held to any more. Each worker
+sessions past their lifetimes, throttle counts nobody is held to any more, and security
+events past the 90 days they are kept. Each worker
 runs it at start and then every HOUSEKEEPING_SECONDS (see app.py's lifespan)."""
 
 from dataclasses import dataclass
@@ -9,7 +10,8 @@ from sqlalchemy import delete, or_
 
 from ..db import Database
 from ..settings import Settings
-from ..tables import login_sessions, login_throttle, now
+from ..tables import login_sessions, login_throttle, now, security_events
+from . import events
 from .signup_limit import WINDOW
 from .throttle import FORGET_AFTER
 
@@ -21,6 +23,7 @@ COUNTS_LAST = max(FORGET_AFTER, WINDOW)
 class Removed:
     sessions: int
     throttle_counts: int
+    events: int
 
 
 async def remove_expired(db: Database, settings: Settings) -> Removed:
@@ -37,7 +40,10 @@ async def remove_expired(db: Database, settings: Settings) -> Removed:
         counts = await connection.execute(
             delete(login_throttle).where(login_throttle.c.last_failure_at < timestamp - COUNTS_LAST)
         )
-    return Removed(sessions.rowcount, counts.rowcount)
+        old_events = await connection.execute(
+            delete(security_events).where(security_events.c.at < timestamp - events.KEEP_SECONDS)
+        )
+    return Removed(sessions.rowcount, counts.rowcount, old_events.rowcount)
 
 
 async def keep_tidy(db: Database, settings: Settings) -> None:
