@@ -5,9 +5,11 @@ and the README's screenshots are taken here."""
 import os
 from pathlib import Path
 
+import pyotp
 import pytest
 from browser_support import assert_no_reload, emails, mark_window, register
 from playwright.async_api import expect
+from support import PASSWORD
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 SCREENSHOT_DIR = os.environ.get("FLICKLIST_SCREENSHOT_DIR")
@@ -21,9 +23,10 @@ async def new_page(browser, live_server, viewport=DESKTOP, color_scheme="light",
     return await context.new_page()
 
 
-async def fill_a_list(page) -> None:
-    """A user with two movies to watch and one watched, rated 4."""
-    await register(page, next(emails))
+async def fill_a_list(page) -> str:
+    """A user with two movies to watch and one watched, rated 4; their email."""
+    email = next(emails)
+    await register(page, email)
     for title in ("Heat", "Alien", "The Third Man"):
         await page.get_by_label("Movie title").fill(title)
         await page.get_by_role("button", name="Add to watchlist").click()
@@ -33,6 +36,16 @@ async def fill_a_list(page) -> None:
     await page.goto("/watched")
     await page.locator("label[for$='-4']").click()
     await expect(page.locator("input[name=rating][value='4']")).to_be_checked()
+    return email
+
+
+async def turn_on_an_authenticator_app(page) -> None:
+    """Scan (read the key off the page), type the code; ends on the recovery codes page."""
+    await page.goto("/account/totp")
+    secret = await page.locator("code.secret").inner_text()
+    await page.get_by_label("6-digit code").fill(pyotp.TOTP(secret).now())
+    await page.get_by_role("button", name="Turn on").click()
+    await expect(page.get_by_role("heading", name="Save your recovery codes")).to_be_visible()
 
 
 async def axe_violations(page) -> list:
@@ -48,11 +61,15 @@ async def axe_violations(page) -> list:
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
 async def test_every_page_passes_axe_core(browser, live_server, color_scheme):
     page = await new_page(browser, live_server, color_scheme=color_scheme, bypass_csp=True)
-    await fill_a_list(page)
+    email = await fill_a_list(page)
     pages = {}
-    for path in ("/", "/watched", "/account", "/no-such-page"):
+    for path in ("/", "/watched", "/account", "/no-such-page", "/account/totp"):
         await page.goto(path)
         pages[path] = await axe_violations(page)
+    await turn_on_an_authenticator_app(page)
+    pages["recovery codes"] = await axe_violations(page)
+    await page.goto("/account")
+    pages["/account with a second factor"] = await axe_violations(page)
     await page.goto("/")
     await page.get_by_label("Movie title").fill("Gigli")
     await page.get_by_role("button", name="Add to watchlist").click()
@@ -63,6 +80,12 @@ async def test_every_page_passes_axe_core(browser, live_server, color_scheme):
     for path in ("/login", "/register"):
         await page.goto(path)
         pages[path] = await axe_violations(page)
+    await page.goto("/login")
+    await page.get_by_label("Email").fill(email)
+    await page.get_by_label("Password").fill(PASSWORD)
+    await page.get_by_role("button", name="Log in", exact=True).click()
+    await expect(page.get_by_role("heading", name="One more step")).to_be_visible()
+    pages["/login/verify"] = await axe_violations(page)
     assert {path: found for path, found in pages.items() if found} == {}
 
 
@@ -116,7 +139,7 @@ async def test_undoing_the_delete_of_a_watched_movie_keeps_its_rating(browser, l
 async def test_pages_fit_a_360_pixel_phone_without_sideways_scrolling(browser, live_server):
     page = await new_page(browser, live_server, viewport=PHONE)
     await fill_a_list(page)
-    for path in ("/", "/watched", "/account"):
+    for path in ("/", "/watched", "/account", "/account/totp"):
         await page.goto(path)
         assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
 
