@@ -7,7 +7,7 @@ PORT ?= 8000
 WORKERS ?= 1
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench install clean screenshots
+.PHONY: run test lint bench install clean screenshots mutants
 
 install: $(VENV)/.installed
 
@@ -33,6 +33,10 @@ clean:
 
 screenshots: install
 	FLICKLIST_SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest -q tests/browser/test_accessibility.py -k screenshots
+
+# Small deliberate breaks in the code, each of which the tests must catch (tests/mutants.py).
+mutants: install
+	$(BIN)/python tests/mutants.py
 
 bench: install
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)

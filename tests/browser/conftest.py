@@ -10,7 +10,9 @@ from support import POSTGRES_URL
 def live_server(tmp_path_factory):
     require_chromium()
     database_url = POSTGRES_URL or f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('live') / 'flicklist.sqlite3'}"
-    server = LiveServer(database_url, extra_env={"FLICKLIST_MIGRATE_ON_START": "1"})
+    # Every test signs up from 127.0.0.1 (on PostgreSQL into one database): no sign-up limit here.
+    env = {"FLICKLIST_MIGRATE_ON_START": "1", "FLICKLIST_SIGNUPS_PER_HOUR": "0"}
+    server = LiveServer(database_url, extra_env=env)
     yield server
     server.stop()
 

@@ -3,7 +3,7 @@
 import re
 
 from sqlalchemy import select, update
-from support import PASSWORD, flashes
+from support import PASSWORD, csrf_token_in, flashes
 
 from flicklist.tables import login_sessions, movies, users
 
@@ -42,8 +42,10 @@ async def test_login_replaces_a_planted_session_so_the_victim_is_not_logged_in_a
     victim = await make_visitor()
     victim.client.cookies.update(mallory.client.cookies)  # Mallory's logged-in cookie, planted
     assert (await victim.login("ann@example.com")).headers["location"] == "/login", "no account yet"
+    planted_token = csrf_token_in((await mallory.get("/")).text)
     await victim.register("ann@example.com")
     page = (await victim.get("/")).text
+    assert csrf_token_in(page) != planted_token, "nothing of the planted session carries over, its CSRF token included"
     assert "ann@example.com" in page and "Planted" not in page and "mallory@" not in page
     assert victim.client.cookies["flicklist_session"] != mallory.client.cookies["flicklist_session"]
     mallorys = (await mallory.get("/")).text
