@@ -314,10 +314,12 @@ async def complete_login(request: Request, user_id: int, how: str, next_url: str
 
 
 async def logout(request: Request) -> Response:
-    token = request.session.get("sid")
+    token, user = request.session.get("sid"), request.state.user
     if isinstance(token, str):
         async with request.app.state.db.transaction() as connection:
             await end_session(connection, token)
+    if user is not None:
+        await events.record(request.app.state.db, request, user.id, events.SESSIONS_ENDED, "logged out")
     return leave(request, "You have been logged out. See you soon!", "/login")
 
 

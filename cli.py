@@ -18,7 +18,7 @@ from .db import Database, UnsupportedDatabaseURL
 from .migrations import current_revision, head_revision, upgrade
 from .security.passwords import check_password, hash_password
 from .settings import InvalidSetting, load_settings
-from .tables import users
+from .tables import passkeys, recovery_codes, totp_secrets, users
 
 
 def tune_garbage_collector() -> None:
@@ -158,6 +158,28 @@ def users_set_password(args: argparse.Namespace) -> int:
     return 0
 
 
+def users_remove_second_factors(args: argparse.Namespace) -> int:
+    """For a person who lost every second factor and every recovery code: their password
+    alone logs them in again, and they add new factors from the account page."""
+
+    async def work(db: Database):
+        async with db.transaction() as connection:
+            found = (
+                await connection.execute(select(users.c.id).where(users.c.email == auth.normalise_email(args.email)))
+            ).first()
+            if found is None:
+                return None
+            for table in (passkeys, totp_secrets, recovery_codes):
+                await connection.execute(delete(table).where(table.c.user_id == found.id))
+            await auth.end_sessions(connection, found.id)
+            return found.id
+
+    if asyncio.run(with_database(work)) is None:
+        raise CommandError(f"No account for {args.email}.")
+    print(f"Removed every passkey, authenticator app and recovery code of {args.email}; their sessions are logged out.")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="flicklist", description="FlickList, a movie watchlist for many users.")
     commands = main.add_subparsers(dest="command", required=True)
@@ -183,6 +205,11 @@ def parser() -> argparse.ArgumentParser:
         ("create", users_create, "create an account (password from FLICKLIST_PASSWORD or asked)"),
         ("delete", users_delete, "delete an account and its movies"),
         ("set-password", users_set_password, "set a password and end that user's sessions"),
+        (
+            "remove-second-factors",
+            users_remove_second_factors,
+            "remove an account's passkeys, authenticator app and recovery codes (lost them all)",
+        ),
     ):
         command = user_commands.add_parser(name, help=help_text)
         command.add_argument("email")

@@ -63,6 +63,8 @@ def control_server() -> ServerProcess:
         "--port",
         "{port}",
         "--no-access-log",
+        "--http",
+        "h11",  # as `flicklist serve` runs the app (cli.py says why)
     ]
     return ServerProcess(command, {}, ready_path="/")
 

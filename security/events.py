@@ -13,7 +13,8 @@ from ..tables import now, security_events
 
 KEEP_SECONDS = 90 * 24 * 3600
 LOGIN, LOGIN_FAILED, LOGIN_THROTTLED = "login", "login failed", "login throttled"
-FACTOR_ADDED, FACTOR_REMOVED, FACTOR_USED = "second factor added", "second factor removed", "second factor used"
+# A login's detail names the factors it used ("password and passkey “Laptop”").
+FACTOR_ADDED, FACTOR_REMOVED = "second factor added", "second factor removed"
 RECOVERY_CODE_USED, RECOVERY_CODES_MADE = "recovery code used", "recovery codes made"
 PASSWORD_CHANGED, SESSIONS_ENDED = "password changed", "sessions ended"
 

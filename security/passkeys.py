@@ -5,6 +5,7 @@ Every passkey is discoverable and user-verifying (a PIN or biometric on the devi
 passkey alone is two factors: something you have and something you know or are."""
 
 import json
+import re
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -32,6 +33,7 @@ from ..tables import now, passkeys
 RP_NAME = "FlickList"
 NAME_MAX = 100
 CHALLENGE_KEY = "webauthn_challenge"
+CREDENTIAL_ID = re.compile(r"[A-Za-z0-9_-]{1,1400}")  # base64url, as stored
 
 
 class PasskeyRefused(Exception):
@@ -173,8 +175,11 @@ async def signed_in_user(request: Request, credential_json: str) -> tuple[int, s
     origin, rp_id = origin_and_rp_id(request)
     challenge = spend_challenge(request)
     credential = parsed(credential_json)
+    credential_id = credential.get("id")
+    if not isinstance(credential_id, str) or not CREDENTIAL_ID.fullmatch(credential_id):
+        raise PasskeyRefused("The browser sent no passkey. Please try again.")
     db: Database = request.app.state.db
-    rows = await db.fetch_all(BY_CREDENTIAL, credential_id=str(credential.get("id", "")))
+    rows = await db.fetch_all(BY_CREDENTIAL, credential_id=credential_id)
     if not rows:
         raise PasskeyRefused("That passkey is not registered with FlickList (it may have been removed).")
     passkey_id, user_id, public_key, sign_count = rows[0]

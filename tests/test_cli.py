@@ -6,7 +6,10 @@ import sys
 
 import pytest
 from browser_support import PROJECT_DIR
+from sqlalchemy import insert
 from support import PASSWORD
+
+from flicklist.tables import totp_secrets
 
 
 def cli(*args: str, database_url: str, password: str | None = None) -> subprocess.CompletedProcess:
@@ -102,3 +105,16 @@ def test_serve_tunes_the_garbage_collector_once_unless_told_not_to(tmp_path, set
     }
     result = subprocess.run([sys.executable, "-c", GC_AFTER_START], env=env, capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == tuned, result.stderr
+
+
+async def test_removing_every_second_factor_lets_the_password_alone_log_in_again(user, app, settings):
+    async with app.state.db.transaction() as connection:
+        await connection.execute(insert(totp_secrets).values(user_id=1, secret="A" * 32, last_step=0, created_at=0))
+    await user.logout()
+    assert (await user.login("ann@example.com")).headers["location"] == "/login/verify", "the app is on"
+    result = cli("users", "remove-second-factors", "ANN@example.com", database_url=settings.database_url)
+    assert result.returncode == 0 and "Removed every passkey" in result.stdout
+    await user.logout()
+    assert (await user.login("ann@example.com")).headers["location"] == "/"
+    missing = cli("users", "remove-second-factors", "nobody@example.com", database_url=settings.database_url)
+    assert missing.returncode == 1 and "No account for nobody@example.com." in missing.stderr
