@@ -3,13 +3,17 @@
 import pytest
 from browser_support import CHROMIUM, CHROMIUM_ARGS, LiveServer, require_chromium
 from playwright.async_api import async_playwright
-from support import POSTGRES_URL
+from support import POSTGRES_URL, fresh_postgres_database
 
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
     require_chromium()
-    database_url = POSTGRES_URL or f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('live') / 'flicklist.sqlite3'}"
+    # A database of its own, made afresh: what earlier runs left in the test database stays out.
+    if POSTGRES_URL:
+        database_url = fresh_postgres_database(POSTGRES_URL, "flicklist_browser")
+    else:
+        database_url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('live') / 'flicklist.sqlite3'}"
     # Every test signs up from 127.0.0.1 (on PostgreSQL into one database): no sign-up limit here.
     env = {"FLICKLIST_MIGRATE_ON_START": "1", "FLICKLIST_SIGNUPS_PER_HOUR": "0"}
     server = LiveServer(database_url, extra_env=env)
