@@ -6,6 +6,8 @@ import gc
 import getpass
 import os
 import sys
+import time
+from pathlib import Path
 
 import uvicorn
 from sqlalchemy import bindparam, delete, select, update
@@ -14,11 +16,14 @@ from starlette.applications import Starlette
 
 from . import auth
 from .app import create_app
+from .catalog.imdb_files import BadFile
+from .catalog.load import load_catalog
+from .catalog.progress import ProgressBar
 from .db import Database, UnsupportedDatabaseURL
 from .migrations import current_revision, head_revision, upgrade
 from .security.passwords import check_password, hash_password
 from .settings import InvalidSetting, load_settings
-from .tables import passkeys, recovery_codes, totp_secrets, users
+from .tables import catalog_loads, passkeys, recovery_codes, totp_secrets, users
 
 
 def tune_garbage_collector() -> None:
@@ -180,6 +185,40 @@ def users_remove_second_factors(args: argparse.Namespace) -> int:
     return 0
 
 
+def catalog_load(args: argparse.Namespace) -> int:
+    for path in (args.basics, args.ratings):
+        if path is not None and not path.is_file():
+            raise CommandError(f"{path}: no such file.")
+    bar = ProgressBar()
+    try:
+        result = asyncio.run(
+            with_database(lambda db: load_catalog(db, args.basics, args.ratings, adult=args.adult, progress=bar))
+        )
+    except BadFile as error:
+        bar.done()
+        raise CommandError(f"{error}. The catalog is unchanged.") from None
+    bar.done()
+    print(
+        f"Loaded {args.basics.name}: {result.lines:,} lines read, {result.added:,} films added, "
+        f"{result.updated:,} updated; the catalog holds {result.films:,} films."
+    )
+    return 0
+
+
+LAST_LOAD = select(catalog_loads).order_by(catalog_loads.c.id.desc()).limit(1)
+
+
+def catalog_status(args: argparse.Namespace) -> int:
+    rows = asyncio.run(with_database(lambda db: db.fetch_all(LAST_LOAD)))
+    if not rows:
+        print("No catalog loaded: titles are kept as typed. Load one with `flicklist catalog load`.")
+        return 0
+    _, loaded_at, source, added, updated, count = rows[0]
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(loaded_at))
+    print(f"{count:,} films, last loaded {when} from {source} ({added:,} added, {updated:,} updated).")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="flicklist", description="FlickList, a movie watchlist for many users.")
     commands = main.add_subparsers(dest="command", required=True)
@@ -196,6 +235,16 @@ def parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="apply pending migrations").set_defaults(run=db_upgrade)
     db.add_parser("current", help="show the schema revision; exit 1 if not at head").set_defaults(run=db_current)
+
+    catalog = commands.add_parser("catalog", help="the film catalog (IMDb's datasets)").add_subparsers(
+        dest="catalog_command", required=True
+    )
+    load = catalog.add_parser("load", help="load or update the catalog from title.basics.tsv(.gz)")
+    load.add_argument("basics", type=Path, help="title.basics.tsv.gz (or plain .tsv)")
+    load.add_argument("--ratings", type=Path, help="title.ratings.tsv.gz, for votes and ratings")
+    load.add_argument("--adult", action="store_true", help="keep adult titles too")
+    load.set_defaults(run=catalog_load)
+    catalog.add_parser("status", help="how many films, and when they were loaded").set_defaults(run=catalog_status)
 
     user_commands = commands.add_parser("users", help="manage accounts").add_subparsers(
         dest="users_command", required=True

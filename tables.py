@@ -13,6 +13,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -133,6 +134,48 @@ class SecurityEvent(Base):
     detail: Mapped[str] = mapped_column(String(200))
 
 
+class Film(Base):
+    """A film from the catalog (IMDb's datasets, `flicklist catalog load`). `search_key` is the
+    title folded for matching (catalog/text.py): the searches on both databases use it."""
+
+    __tablename__ = "films"
+    __table_args__ = (
+        UniqueConstraint("imdb_id", name="uq_films_imdb_id"),
+        Index("ix_films_search_key", "search_key", "votes"),
+        # PostgreSQL's word search; SQLite's is the FTS5 table `films_fts` (migration 0004).
+        Index(
+            "ix_films_search_words",
+            text("to_tsvector('simple', search_key)"),
+            postgresql_using="gin",
+        ).ddl_if(dialect="postgresql"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    imdb_id: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(500))
+    original_title: Mapped[str] = mapped_column(String(500))
+    search_key: Mapped[str] = mapped_column(String(500))
+    year: Mapped[int | None] = mapped_column(SmallInteger)
+    runtime: Mapped[int | None] = mapped_column(Integer)
+    genres: Mapped[str] = mapped_column(String(200))
+    votes: Mapped[int] = mapped_column(Integer)
+    rating: Mapped[int | None] = mapped_column(SmallInteger)  # IMDb's average, in tenths
+    kind: Mapped[str] = mapped_column(String(16))
+
+
+class CatalogLoad(Base):
+    """Each completed `flicklist catalog load`: when, from what, and what it did."""
+
+    __tablename__ = "catalog_loads"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    loaded_at: Mapped[int] = mapped_column(BigInteger)
+    source: Mapped[str] = mapped_column(String(500))
+    added: Mapped[int] = mapped_column(Integer)
+    updated: Mapped[int] = mapped_column(Integer)
+    films: Mapped[int] = mapped_column(Integer)
+
+
 users = User.__table__
 login_sessions = LoginSession.__table__
 movies = Movie.__table__
@@ -141,3 +184,5 @@ passkeys = Passkey.__table__
 totp_secrets = TotpSecret.__table__
 recovery_codes = RecoveryCode.__table__
 security_events = SecurityEvent.__table__
+films = Film.__table__
+catalog_loads = CatalogLoad.__table__

@@ -5,11 +5,17 @@ import asyncio
 from alembic import context
 
 from flicklist.db import make_engine
+from flicklist.migrations import described_by_the_models
 from flicklist.tables import Base
 
 
 def run_migrations(connection) -> None:
-    context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=True,
+        include_name=described_by_the_models,
+    )
     with context.begin_transaction():
         context.run_migrations()
 

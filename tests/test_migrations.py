@@ -14,7 +14,7 @@ from support import make_settings
 
 from flicklist.app import SchemaOutOfDate, create_app
 from flicklist.db import make_engine
-from flicklist.migrations import alembic_config, upgrade
+from flicklist.migrations import alembic_config, described_by_the_models, upgrade
 from flicklist.tables import Base, movies, users
 
 
@@ -34,7 +34,9 @@ def test_migrating_an_empty_database_gives_exactly_the_schema_the_models_describ
     upgrade(empty_database_url)
     differences = run_sync(
         empty_database_url,
-        lambda connection: compare_metadata(MigrationContext.configure(connection), Base.metadata),
+        lambda connection: compare_metadata(
+            MigrationContext.configure(connection, opts={"include_name": described_by_the_models}), Base.metadata
+        ),
     )
     assert differences == []
 

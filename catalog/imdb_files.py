@@ -1,0 +1,132 @@
+"""Reading IMDb's dataset files (title.basics.tsv.gz, title.ratings.tsv.gz) as streams:
+gzip or plain, one line at a time, every line checked; a bad one stops the read with the
+file's name, the line's number and what is wrong with it."""
+
+import gzip
+import io
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, NamedTuple
+
+BASICS_COLUMNS = [
+    "tconst",
+    "titleType",
+    "primaryTitle",
+    "originalTitle",
+    "isAdult",
+    "startYear",
+    "endYear",
+    "runtimeMinutes",
+    "genres",
+]
+RATINGS_COLUMNS = ["tconst", "averageRating", "numVotes"]
+FILM_TYPES = {"movie", "tvMovie"}
+NULL = "\\N"
+
+
+class BadFile(Exception):
+    """What is wrong with a file, and where: 'title.basics.tsv.gz, line 7: …'."""
+
+
+class FilmRow(NamedTuple):
+    imdb_id: str
+    kind: str
+    title: str
+    original_title: str
+    adult: bool
+    year: int | None
+    runtime: int | None
+    genres: str
+
+
+class RatingRow(NamedTuple):
+    imdb_id: str
+    rating: int  # tenths
+    votes: int
+
+
+class DatasetFile:
+    """An open dataset file: its lines as lists of fields, and how far through it the reading is."""
+
+    def __init__(self, path: Path, columns: list[str]) -> None:
+        self.path = path
+        self.columns = columns
+        self.size = path.stat().st_size
+        self.raw: IO[bytes] = path.open("rb")
+        compressed = self.raw.read(2) == b"\x1f\x8b"
+        self.raw.seek(0)
+        binary = gzip.GzipFile(fileobj=self.raw) if compressed else self.raw
+        self.text = io.TextIOWrapper(binary, encoding="utf-8", newline="\n")
+        self.line_number = 0
+
+    def position(self) -> float:
+        """How much of the file (as stored, compressed or not) has been read, 0 to 1."""
+        return self.raw.tell() / self.size if self.size else 1.0
+
+    def fail(self, reason: str) -> BadFile:
+        return BadFile(f"{self.path.name}, line {self.line_number}: {reason}")
+
+    def rows(self) -> Iterator[list[str]]:
+        try:
+            for line in self.text:
+                self.line_number += 1
+                fields = line.rstrip("\n").split("\t")
+                if self.line_number == 1:
+                    if fields != self.columns:
+                        raise self.fail(f"expected the columns {', '.join(self.columns)}, found {', '.join(fields)}")
+                    continue
+                if len(fields) != len(self.columns):
+                    raise self.fail(f"expected {len(self.columns)} tab-separated fields, found {len(fields)}")
+                yield fields
+        except (EOFError, gzip.BadGzipFile, OSError, zlib.error) as error:
+            raise self.fail(f"the file ends early or is damaged ({error})") from None
+        except UnicodeDecodeError:
+            raise self.fail("not UTF-8 text") from None
+        if self.line_number == 0:
+            raise self.fail("the file is empty")
+
+    def close(self) -> None:
+        self.text.close()
+
+
+def number(file: DatasetFile, value: str, column: str) -> int | None:
+    if value == NULL:
+        return None
+    if not value.isdigit():
+        raise file.fail(f"{column} must be a whole number or \\N, not {value[:30]!r}")
+    return int(value)
+
+
+def films(file: DatasetFile, adult: bool = False) -> Iterator[FilmRow]:
+    """The films (movie, tvMovie) of a title.basics file; adult titles only when asked for."""
+    for tconst, kind, title, original, is_adult, start, _end, runtime, genres in file.rows():
+        if not tconst.startswith("tt") or not tconst[2:].isdigit():
+            raise file.fail(f"tconst must look like tt0113277, not {tconst[:30]!r}")
+        if is_adult not in ("0", "1"):
+            raise file.fail(f"isAdult must be 0 or 1, not {is_adult[:30]!r}")
+        if kind not in FILM_TYPES or (is_adult == "1" and not adult):
+            continue
+        year, minutes = number(file, start, "startYear"), number(file, runtime, "runtimeMinutes")
+        if not title or title == NULL:
+            raise file.fail("primaryTitle is empty")
+        yield FilmRow(
+            tconst,
+            kind,
+            title[:500],
+            (original if original != NULL else title)[:500],
+            is_adult == "1",
+            year,
+            minutes,
+            "" if genres == NULL else genres[:200],
+        )
+
+
+def ratings(file: DatasetFile) -> Iterator[RatingRow]:
+    for tconst, average, votes in file.rows():
+        try:
+            tenths = round(float(average) * 10)
+        except ValueError:
+            raise file.fail(f"averageRating must be a number, not {average[:30]!r}") from None
+        count = number(file, votes, "numVotes")
+        yield RatingRow(tconst, tenths, count or 0)

@@ -1,0 +1,192 @@
+"""Loading IMDb's datasets into the catalog, while the app keeps serving.
+
+The files are read once, as streams, into temporary tables on the loader's own connection
+(a bad line stops it there, and the catalog is as it was). Then the films are merged into
+the catalog in small transactions (added, or updated where something changed; ids never
+change), so the app's own writes wait a moment at most, never the whole load."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Column, Integer, MetaData, SmallInteger, String, Table, bindparam, func, insert, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from ..db import Database
+from ..tables import catalog_loads, films, now
+from .imdb_files import BASICS_COLUMNS, RATINGS_COLUMNS, DatasetFile, ratings
+from .imdb_files import films as film_rows
+from .text import search_key
+
+BATCH = 5000
+MERGE_BATCH = 20_000
+Progress = Callable[[str, float, int], None]  # (what, fraction of the file read, lines read)
+
+staging_tables = MetaData()
+staged_films = Table(
+    "catalog_staged_films",
+    staging_tables,
+    Column("n", Integer, primary_key=True, autoincrement=False),
+    Column("imdb_id", String(16)),
+    Column("title", String(500)),
+    Column("original_title", String(500)),
+    Column("search_key", String(500)),
+    Column("year", SmallInteger),
+    Column("runtime", Integer),
+    Column("genres", String(200)),
+    Column("kind", String(16)),
+    prefixes=["TEMPORARY"],
+)
+staged_ratings = Table(
+    "catalog_staged_ratings",
+    staging_tables,
+    Column("imdb_id", String(16), primary_key=True),
+    Column("rating", SmallInteger),
+    Column("votes", Integer),
+    prefixes=["TEMPORARY"],
+)
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    films: int
+    added: int
+    updated: int
+    lines: int
+
+
+def merge_statement(insert_for_dialect):
+    """Staged films n in (lo, hi] into the catalog: new ones added, changed ones updated."""
+    staged, rating = staged_films.c, staged_ratings.c
+    columns = [
+        "imdb_id",
+        "title",
+        "original_title",
+        "search_key",
+        "year",
+        "runtime",
+        "genres",
+        "votes",
+        "rating",
+        "kind",
+    ]
+    source = (
+        select(
+            staged.imdb_id,
+            staged.title,
+            staged.original_title,
+            staged.search_key,
+            staged.year,
+            staged.runtime,
+            staged.genres,
+            func.coalesce(rating.votes, 0),
+            rating.rating,
+            staged.kind,
+        )
+        .select_from(staged_films.outerjoin(staged_ratings, rating.imdb_id == staged.imdb_id))
+        .where(staged.n > bindparam("lo"), staged.n <= bindparam("hi"))
+    )
+    statement = insert_for_dialect(films).from_select(columns, source)
+    changing = columns[1:]
+    return statement.on_conflict_do_update(
+        index_elements=[films.c.imdb_id],
+        set_={name: statement.excluded[name] for name in changing},
+        where=or_(*(films.c[name].is_distinct_from(statement.excluded[name]) for name in changing)),
+    )
+
+
+MERGE = {"sqlite": merge_statement(sqlite.insert), "postgresql": merge_statement(postgresql.insert)}
+FILM_COUNT = select(func.count()).select_from(films)
+
+
+async def load_catalog(
+    db: Database, basics: Path, ratings_file: Path | None = None, adult: bool = False, progress: Progress | None = None
+) -> LoadResult:
+    """Read the files (BadFile if one is wrong: nothing changed) and merge their films in."""
+    async with db.engine.connect() as connection:
+        await connection.run_sync(lambda sync: staging_tables.create_all(sync))
+        await connection.commit()
+        try:
+            lines = 0
+            if ratings_file is not None:
+                file = DatasetFile(ratings_file, RATINGS_COLUMNS)
+                try:
+                    await stage(connection, staged_ratings, ratings(file), file, "ratings", progress)
+                finally:
+                    lines += file.line_number
+                    file.close()
+            file = DatasetFile(basics, BASICS_COLUMNS)
+            try:
+                staged = await stage(connection, staged_films, film_rows(file, adult), file, "films", progress)
+            finally:
+                lines += file.line_number
+                file.close()
+            return await merge(connection, staged, basics, lines, progress)
+        finally:
+            await connection.rollback()
+            await connection.run_sync(lambda sync: staging_tables.drop_all(sync))
+            await connection.commit()
+
+
+async def merge(connection: AsyncConnection, staged: int, source: Path, lines: int, progress) -> LoadResult:
+    """The staged films into the catalog, MERGE_BATCH at a time, each batch its own short
+    transaction: the app (another process) waits at most that long to write, on SQLite's
+    busy timeout."""
+    before = (await connection.execute(FILM_COUNT)).scalar_one()
+    changed = 0
+    statement = MERGE[connection.dialect.name]
+    for lo in range(0, staged, MERGE_BATCH):
+        changed += (await connection.execute(statement, {"lo": lo, "hi": lo + MERGE_BATCH})).rowcount
+        await connection.commit()
+        if progress:
+            progress("merging", min(1.0, (lo + MERGE_BATCH) / staged), lines)
+    after = (await connection.execute(FILM_COUNT)).scalar_one()
+    added = after - before
+    await connection.execute(
+        insert(catalog_loads).values(
+            loaded_at=now(), source=source.name[:500], added=added, updated=changed - added, films=after
+        )
+    )
+    await connection.commit()
+    return LoadResult(films=after, added=added, updated=changed - added, lines=lines)
+
+
+async def stage(connection: AsyncConnection, table: Table, rows, file: DatasetFile, what: str, progress) -> int:
+    """Every row into `table`, BATCH at a time; returns how many."""
+    batch, count = [], 0
+    for row in rows:
+        batch.append(row)
+        if len(batch) == BATCH:
+            count += await insert_batch(connection, table, batch, count)
+            batch = []
+            if progress:
+                progress(what, file.position(), file.line_number)
+    if batch:
+        count += await insert_batch(connection, table, batch, count)
+    if progress:
+        progress(what, 1.0, file.line_number)
+    return count
+
+
+async def insert_batch(connection: AsyncConnection, table: Table, batch: list, before: int) -> int:
+    if table is staged_films:
+        values = [
+            {
+                "n": before + offset + 1,
+                "imdb_id": film.imdb_id,
+                "title": film.title,
+                "original_title": film.original_title,
+                "search_key": search_key(film.title),
+                "year": film.year,
+                "runtime": film.runtime,
+                "genres": film.genres,
+                "kind": film.kind,
+            }
+            for offset, film in enumerate(batch)
+        ]
+    else:
+        values = [{"imdb_id": r.imdb_id, "rating": r.rating, "votes": r.votes} for r in batch]
+    await connection.execute(insert(table), values)
+    await connection.commit()
+    return len(batch)

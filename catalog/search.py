@@ -1,0 +1,82 @@
+"""Searching the catalog: exact title first, then titles that start with the query, then
+titles holding every word (as a word or the start of one), popular films (votes) first;
+a year at the end ("heat 1995", "Heat (1995)") narrows to that year.
+
+Each database finds the candidates with its own index (SQLite: FTS5; PostgreSQL: a tsvector
+GIN index), both over the same folded `search_key`; the ranking is done here, so both give
+the same answer."""
+
+from typing import NamedTuple
+
+from sqlalchemy import bindparam, select, text
+
+from ..db import Database
+from ..tables import films
+from .text import search_key, words_and_year
+
+RESULTS = 10
+CANDIDATES = 200
+
+
+class Film(NamedTuple):
+    id: int
+    title: str
+    year: int | None
+    runtime: int | None
+    genres: str
+    votes: int
+    search_key: str
+
+
+COLUMNS = "f.id, f.title, f.year, f.runtime, f.genres, f.votes, f.search_key"
+EXACT = select(
+    films.c.id, films.c.title, films.c.year, films.c.runtime, films.c.genres, films.c.votes, films.c.search_key
+).where(films.c.search_key == bindparam("key"))
+WORDS = {
+    "sqlite": text(
+        f"SELECT {COLUMNS} FROM films_fts JOIN films f ON f.id = films_fts.rowid "
+        "WHERE films_fts MATCH :match ORDER BY f.votes DESC, f.id LIMIT :limit"
+    ),
+    "postgresql": text(
+        f"SELECT {COLUMNS} FROM films f "
+        "WHERE to_tsvector('simple', f.search_key) @@ to_tsquery('simple', :match) "
+        "ORDER BY f.votes DESC, f.id LIMIT :limit"
+    ),
+}
+
+
+def match_expression(dialect: str, key: str) -> str:
+    """Every word, as a word or a word's beginning. Words are letters and digits only (the
+    folded key), so nothing in them means anything to either query language."""
+    words = key.split()
+    if dialect == "sqlite":
+        return " AND ".join(f'"{word}"*' for word in words)
+    return " & ".join(f"{word}:*" for word in words)
+
+
+def ranked(candidates: list[Film], key: str, year: int | None) -> list[Film]:
+    def rank(film: Film) -> tuple:
+        kind = 0 if film.search_key == key else 1 if film.search_key.startswith(key) else 2
+        return (kind, -film.votes, film.id)
+
+    unique = {film.id: film for film in candidates if year is None or film.year == year}
+    return sorted(unique.values(), key=rank)[:RESULTS]
+
+
+async def search(db: Database, query: str) -> list[Film]:
+    """Up to RESULTS films for what was typed; none for an empty query."""
+    key, year = words_and_year(query[:200])
+    if not key:
+        return []
+    found = await candidates(db, key, year)
+    if not found and year is not None:  # "2001", "Blade Runner 2049": the year may be a title word
+        key, year = search_key(query[:200]), None
+        found = await candidates(db, key, None)
+    return ranked(found, key, year)
+
+
+async def candidates(db: Database, key: str, year: int | None) -> list[Film]:
+    dialect = db.engine.dialect.name
+    exact = await db.fetch_all(EXACT, key=key)
+    words = await db.fetch_all(WORDS[dialect], match=match_expression(dialect, key), limit=CANDIDATES)
+    return [Film(*row) for row in (*exact, *words) if year is None or row[2] == year]

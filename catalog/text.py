@@ -1,0 +1,23 @@
+"""Titles folded for matching, the same way on both databases: accents off, case folded,
+punctuation made space ("Amélie" and "amelie", "Heat (1995)" and "heat 1995")."""
+
+import re
+import unicodedata
+
+YEAR = re.compile(r"^\(?(18[89]\d|19\d\d|20\d\d)\)?$")
+
+
+def search_key(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return " ".join("".join(c if c.isalnum() else " " for c in letters).split())
+
+
+def words_and_year(query: str) -> tuple[str, int | None]:
+    """The query's folded words, and a year it names ("heat 1995", "Heat (1995)"), if any:
+    a year-like last word, when other words come before it."""
+    parts = query.split()
+    year = None
+    if len(parts) > 1 and (match := YEAR.match(parts[-1])):
+        year, parts = int(match.group(1)), parts[:-1]
+    return search_key(" ".join(parts)), year

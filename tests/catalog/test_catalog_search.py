@@ -1,0 +1,55 @@
+"""Catalog search: one table of queries and the films expected on top, the same on SQLite and
+PostgreSQL (CI runs this file on both)."""
+
+from pathlib import Path
+
+import pytest
+
+from flicklist.catalog.load import load_catalog
+from flicklist.catalog.search import search
+
+DATA = Path(__file__).parent.parent / "data"
+
+# (query, the expected hits as "title (year)", best first)
+QUERIES = [
+    ("heat", ["Heat (1995)", "Heat (1986)", "Heat (1972)", "Heathers (1988)", "Heat Wave (1990)", "The Heat (2013)"]),
+    ("HEAT", ["Heat (1995)", "Heat (1986)", "Heat (1972)", "Heathers (1988)", "Heat Wave (1990)", "The Heat (2013)"]),
+    ("heat 1995", ["Heat (1995)"]),
+    ("Heat (1986)", ["Heat (1986)"]),
+    ("hea", ["Heat (1995)", "Heathers (1988)", "Heat (1986)", "Heat Wave (1990)", "Heat (1972)", "The Heat (2013)"]),
+    ("amelie", ["Amélie (2001)"]),
+    ("Amélie", ["Amélie (2001)"]),
+    ("dune", ["Dune (2021)", "Dune (1984)", "Dune: Part Two (2024)"]),
+    ("dune part", ["Dune: Part Two (2024)"]),
+    ("2001", ["2001: A Space Odyssey (1968)"]),
+    ("space odys", ["2001: A Space Odyssey (1968)"]),
+    ("blade runner 2049", ["Blade Runner 2049 (2017)"]),
+    ("leon professional", ["Léon: The Professional (1994)"]),
+    ("the", ["The Heat (2013)", "Léon: The Professional (1994)"]),
+    ("xyzzy", []),
+    ("", []),
+    ("   ", []),
+    ("'; DROP TABLE films; --", []),
+    ('heat" OR "dune', []),
+    ("heat*", ["Heat (1995)", "Heat (1986)", "Heat (1972)", "Heathers (1988)", "Heat Wave (1990)", "The Heat (2013)"]),
+]
+
+
+@pytest.fixture
+async def catalog(app):
+    await load_catalog(app.state.db, DATA / "title.basics.tsv", DATA / "title.ratings.tsv")
+    return app.state.db
+
+
+@pytest.mark.parametrize(("query", "expected"), QUERIES)
+async def test_search_ranks_exact_then_prefix_then_words_popular_first(catalog, query, expected):
+    assert [f"{film.title} ({film.year})" for film in await search(catalog, query)] == expected
+
+
+async def test_a_search_gives_at_most_ten_films(app, tmp_path):
+    db = app.state.db
+    lines = ["tconst\ttitleType\tprimaryTitle\toriginalTitle\tisAdult\tstartYear\tendYear\truntimeMinutes\tgenres"]
+    lines += [f"tt{n:07d}\tmovie\tStar {n}\tStar {n}\t0\t2000\t\\N\t90\tDrama" for n in range(1, 31)]
+    (tmp_path / "title.basics.tsv").write_text("\n".join(lines) + "\n")
+    await load_catalog(db, tmp_path / "title.basics.tsv")
+    assert len(await search(db, "star")) == 10
