@@ -118,3 +118,36 @@ async def test_removing_every_second_factor_lets_the_password_alone_log_in_again
     assert (await user.login("ann@example.com")).headers["location"] == "/"
     missing = cli("users", "remove-second-factors", "nobody@example.com", database_url=settings.database_url)
     assert missing.returncode == 1 and "No account for nobody@example.com." in missing.stderr
+
+
+def test_the_catalog_commands_load_report_and_refuse_a_bad_file(empty_database_url, tmp_path):
+    data = PROJECT_DIR / "tests" / "data"
+    assert cli("db", "upgrade", database_url=empty_database_url).returncode == 0
+    empty = cli("catalog", "status", database_url=empty_database_url)
+    assert "No catalog loaded" in empty.stdout
+    loaded = cli(
+        "catalog",
+        "load",
+        str(data / "title.basics.tsv"),
+        "--ratings",
+        str(data / "title.ratings.tsv"),
+        database_url=empty_database_url,
+    )
+    assert loaded.returncode == 0, loaded.stderr
+    assert (
+        "Loaded title.basics.tsv: 18 lines read, 14 films added, 0 updated; the catalog holds 14 films."
+        in loaded.stdout
+    )
+    assert loaded.stderr == "", "no progress bar when not on a terminal"
+    status = cli("catalog", "status", database_url=empty_database_url)
+    assert status.stdout.startswith("14 films, last loaded ") and "from title.basics.tsv" in status.stdout
+    bad = tmp_path / "title.basics.tsv"
+    bad.write_text((data / "title.basics.tsv").read_text().replace("\t1995\t", "\tsoon\t"))
+    refused = cli("catalog", "load", str(bad), database_url=empty_database_url)
+    assert refused.returncode == 1
+    assert refused.stderr == (
+        "flicklist: title.basics.tsv, line 2: startYear must be a whole number or \\N, not 'soon'. "
+        "The catalog is unchanged.\n"
+    )
+    missing = cli("catalog", "load", str(tmp_path / "nope.tsv"), database_url=empty_database_url)
+    assert missing.returncode == 1 and "nope.tsv: no such file." in missing.stderr
