@@ -65,6 +65,10 @@ class Movie(Base):
     rating: Mapped[int | None] = mapped_column(SmallInteger)
     added_at: Mapped[int] = mapped_column(BigInteger, default=now)
     watched_at: Mapped[int | None] = mapped_column(BigInteger)
+    # The catalog film this is, if known (then title_key is "film:<id>": see migration 0005).
+    film_id: Mapped[int | None] = mapped_column(
+        ForeignKey("films.id", ondelete="SET NULL", name="fk_movies_film_id"), index=True
+    )
 
 
 class LoginThrottle(Base):

@@ -5,15 +5,16 @@ from typing import Any, NamedTuple, TypeVar
 from urllib.parse import urlsplit
 
 from itsdangerous import BadSignature
-from sqlalchemy import Executable, bindparam, delete, insert, select, update
+from sqlalchemy import Executable, bindparam, delete, insert, literal_column, select, update
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ..catalog.films import CatalogFilm, film_by_id, only_film_named
 from ..security.signing import serializer
-from ..tables import movies, now
+from ..tables import films, movies, now
 from ..web import convertors  # noqa: F401 (registers {…:row_id} for the routes below)
 from ..web.flash import flash
 from ..web.forms import clean_text, form_fields, refuse_form
@@ -32,6 +33,7 @@ TERRIBLE_MOVIES = {
     )
 }
 NOT_ON_YOUR_LIST = "That movie is not on your list."
+NOT_IN_CATALOG = "That film is not in the catalog (any more). Type its title instead."
 RATINGS = ("1", "2", "3", "4", "5")
 RATING_RULE = "Choose a rating from 1 to 5 stars."
 
@@ -50,16 +52,40 @@ def check_title(title: str) -> str | None:
     return None
 
 
+def title_key(title: str, film_id: int | None) -> str:
+    """What makes an entry unique on a list: the film, if linked (two films called "Dune" are
+    two entries); else the title, case-blind."""
+    return f"film:{film_id}" if film_id is not None else title.casefold()
+
+
 class ListedMovie(NamedTuple):
     """A movie as a list shows it: the row shape of `LISTED`, which the row partials unpack
-    (`for id, title, rating in movies`), so a whole list can stay the driver's plain tuples."""
+    (`for id, title, rating, year, runtime, genres in movies`), so a whole list can stay the
+    driver's plain tuples. Year, runtime and genres come from the catalog film, if linked."""
 
     id: int
     title: str
     rating: int | None
+    year: int | None = None
+    runtime: int | None = None
+    genres: str | None = None
 
 
-LISTED = (movies.c.id, movies.c.title, movies.c.rating)
+def of_the_film(column: str):
+    # Written out: SQLAlchemy leaves RETURNING's columns unqualified, which would leave a
+    # subquery built from table objects uncorrelated.
+    return literal_column(f"(SELECT films.{column} FROM films WHERE films.id = movies.film_id)")
+
+
+# In RETURNING (no joins there) the film's details come by subquery; the list pages join.
+LISTED = (
+    movies.c.id,
+    movies.c.title,
+    movies.c.rating,
+    of_the_film("year"),
+    of_the_film("runtime"),
+    of_the_film("genres"),
+)
 
 
 class DeletedMovie(NamedTuple):
@@ -68,10 +94,12 @@ class DeletedMovie(NamedTuple):
     title: str
     watched: bool
     rating: int | None
+    film_id: int | None = None
 
 
 MOVIES_ON_LIST = (
-    select(*LISTED)
+    select(movies.c.id, movies.c.title, movies.c.rating, films.c.year, films.c.runtime, films.c.genres)
+    .select_from(movies.outerjoin(films, films.c.id == movies.c.film_id))
     .where(movies.c.user_id == bindparam("user_id"), movies.c.watched == bindparam("watched"))
     .order_by(movies.c.id)
 )
@@ -87,13 +115,18 @@ INSERT_MOVIE = (
         rating=bindparam("new_rating"),
         added_at=bindparam("now"),
         watched_at=bindparam("new_watched_at"),
+        film_id=bindparam("film_id"),
     )
     .returning(*LISTED)
 )
 CROSS_OFF = update(movies).where(*THE_USERS_MOVIE).values(watched=True, watched_at=bindparam("now")).returning(*LISTED)
 PUT_BACK = update(movies).where(*THE_USERS_MOVIE).values(watched=False, watched_at=None).returning(*LISTED)
 RATE = update(movies).where(*THE_USERS_MOVIE).values(rating=bindparam("new_rating")).returning(*LISTED)
-DELETE = delete(movies).where(*THE_USERS_MOVIE).returning(movies.c.title, movies.c.watched, movies.c.rating)
+DELETE = (
+    delete(movies)
+    .where(*THE_USERS_MOVIE)
+    .returning(movies.c.title, movies.c.watched, movies.c.rating, movies.c.film_id)
+)
 
 
 async def list_movies(request: Request, watched: bool) -> Sequence[Sequence]:
@@ -111,10 +144,19 @@ async def watched_page(request: Request) -> Response:
 
 
 async def add(request: Request) -> Response:
-    typed = (await form_fields(request, "title"))["title"]
-    title = clean_text(typed)
+    """Adds the catalog film picked (`film`), or the typed `title`: linked to a film when it
+    names exactly one ("Heat (1995)"), else kept as typed."""
+    fields = await form_fields(request, "title", "film")
+    typed, db = fields["title"], request.app.state.db
+    film = await film_by_id(db, int(fields["film"])) if fields["film"].isdigit() else None
+    if film is None and fields["film"]:
+        return refuse_form(request, "/", "partials/add_form.html", {"title": typed}, {"title": NOT_IN_CATALOG})
+    title = film.title if film else clean_text(typed)
     error = check_title(title)
-    if error is None and (movie := await insert_movie(request, title, watched=False)) is None:
+    if error is None and film is None:
+        film = await only_film_named(db, title)
+        title = film.title if film else title
+    if error is None and (movie := await insert_movie(request, title, watched=False, film=film)) is None:
         error = f"'{title}' is already on your list."
     if error:
         return refuse_form(request, "/", "partials/add_form.html", {"title": typed}, {"title": error})
@@ -124,14 +166,15 @@ async def add(request: Request) -> Response:
 
 
 async def insert_movie(
-    request: Request, title: str, watched: bool = False, rating: int | None = None
+    request: Request, title: str, watched: bool = False, rating: int | None = None, film: CatalogFilm | None = None
 ) -> ListedMovie | None:
-    """The new movie's row, or None when the title is already on this user's list."""
+    """The new movie's row, or None when the title (or the film) is already on this user's list."""
     timestamp = now()
     values = {
         "user_id": request.state.user.id,
         "new_title": title,
-        "new_title_key": title.casefold(),
+        "new_title_key": title_key(title, film.id if film else None),
+        "film_id": film.id if film else None,
         "new_watched": watched,
         "new_rating": rating,
         "now": timestamp,
@@ -210,8 +253,9 @@ def deleted_movie(request: Request, token: str) -> DeletedMovie:
 
 async def restore(request: Request) -> Response:
     """Undo a delete: the movie back on the list it was on, with its rating."""
-    title, watched, rating = deleted_movie(request, (await form_fields(request, "undo"))["undo"])
-    movie = await insert_movie(request, title, watched, rating)
+    title, watched, rating, film_id = deleted_movie(request, (await form_fields(request, "undo"))["undo"])
+    film = await film_by_id(request.app.state.db, film_id) if film_id is not None else None
+    movie = await insert_movie(request, title, watched, rating, film)
     if movie is None:
         raise HTTPException(409, f"'{title}' is already on your list.")
     flash(request, f"'{title}' is back.", "success")

@@ -1,0 +1,38 @@
+"""Films from the catalog by id, and the one film a typed title names, if exactly one."""
+
+from typing import NamedTuple
+
+from sqlalchemy import bindparam, select
+
+from ..db import Database
+from ..tables import films
+from .text import words_and_year
+
+
+class CatalogFilm(NamedTuple):
+    id: int
+    title: str
+    year: int | None
+
+
+FILM = select(films.c.id, films.c.title, films.c.year).where(films.c.id == bindparam("film_id"))
+TITLED = select(films.c.id, films.c.title, films.c.year).where(films.c.search_key == bindparam("key")).limit(2)
+TITLED_IN = (
+    select(films.c.id, films.c.title, films.c.year)
+    .where(films.c.search_key == bindparam("key"), films.c.year == bindparam("year"))
+    .limit(2)
+)
+
+
+async def film_by_id(db: Database, film_id: int) -> CatalogFilm | None:
+    rows = await db.fetch_all(FILM, film_id=film_id)
+    return CatalogFilm(*rows[0]) if rows else None
+
+
+async def only_film_named(db: Database, typed: str) -> CatalogFilm | None:
+    """The film `typed` names when exactly one does: "Heat (1995)", or a title one film holds."""
+    key, year = words_and_year(typed)
+    if not key:
+        return None
+    rows = await (db.fetch_all(TITLED_IN, key=key, year=year) if year else db.fetch_all(TITLED, key=key))
+    return CatalogFilm(*rows[0]) if len(rows) == 1 else None

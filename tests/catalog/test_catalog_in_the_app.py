@@ -1,0 +1,81 @@
+"""The catalog in the watchlist: adding a picked film, typed titles linked when they name one
+film, rows showing year, runtime and genres, duplicates decided by film."""
+
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from support import flashes, texts_of_class
+
+from flicklist.catalog.load import load_catalog
+from flicklist.tables import films
+
+DATA = Path(__file__).parent.parent / "data"
+
+
+@pytest.fixture
+async def catalog(app):
+    await load_catalog(app.state.db, DATA / "title.basics.tsv", DATA / "title.ratings.tsv")
+    async with app.state.db.engine.connect() as connection:
+        rows = await connection.execute(select(films.c.imdb_id, films.c.id))
+        return dict(rows.all())
+
+
+def rows_of(page: str) -> list[str]:
+    return [" ".join(row.split()) for row in texts_of_class(page, "movie")]
+
+
+async def test_a_picked_film_is_added_with_its_year_runtime_and_genres(user, catalog):
+    response = await user.post("/movies", {"film": str(catalog["tt0000101"]), "title": "hea"})
+    assert response.headers["location"] == "/"
+    page = (await user.get("/")).text
+    assert flashes(page) == ["Added 'Heat' to your watchlist."]
+    assert texts_of_class(page, "film-details") == ["1995 · 170 min · Action, Crime, Drama"]
+
+
+async def test_two_films_of_one_title_both_fit_but_one_film_only_once(user, catalog):
+    for imdb_id in ("tt0000107", "tt0000108"):
+        await user.post("/movies", {"film": str(catalog[imdb_id])})
+    await user.post("/movies", {"film": str(catalog["tt0000108"])})
+    page = (await user.get("/")).text
+    assert flashes(page)[-1] == "'Dune' is already on your list."
+    assert texts_of_class(page, "film-details") == [
+        "1984 · 137 min · Action, Adventure, Sci-Fi",
+        "2021 · 155 min · Action, Adventure, Drama",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown", "details"),
+    [
+        ("Heat (1986)", "Heat", ["1986 · 101 min · Action, Crime, Thriller"]),
+        ("heat 1995", "Heat", ["1995 · 170 min · Action, Crime, Drama"]),
+        ("amelie", "Amélie", ["2001 · 122 min · Comedy, Romance"]),
+        ("Heat", "Heat", []),  # three films are called Heat: kept as typed
+        ("My Cousin's Wedding Video", "My Cousin's Wedding Video", []),
+    ],
+)
+async def test_a_typed_title_is_linked_when_it_names_exactly_one_film(user, catalog, typed, shown, details):
+    await user.add(typed)
+    page = (await user.get("/")).text
+    assert texts_of_class(page, "title") == [shown]
+    assert texts_of_class(page, "film-details") == details
+
+
+async def test_a_film_not_in_the_catalog_is_refused(user, catalog):
+    response = await user.post("/movies", {"film": "999999", "title": "Heat"})
+    assert response.headers["location"] == "/"
+    assert flashes((await user.get("/")).text) == [
+        "That film is not in the catalog (any more). Type its title instead."
+    ]
+    assert rows_of((await user.get("/")).text) == []
+
+
+async def test_undo_puts_a_film_back_linked(user, catalog):
+    await user.post("/movies", {"film": str(catalog["tt0000106"])})
+    movie_id = re.search(r'action="/movies/(\d+)/watched"', (await user.get("/")).text).group(1)
+    await user.post(f"/movies/{movie_id}/delete")
+    token = re.search(r'name="undo" value="([^"]+)"', (await user.get("/")).text).group(1)
+    await user.post("/movies/restore", {"undo": token})
+    assert texts_of_class((await user.get("/")).text, "film-details") == ["2001 · 122 min · Comedy, Romance"]
