@@ -135,8 +135,17 @@ async def list_movies(request: Request, watched: bool) -> Sequence[Sequence]:
     return await request.app.state.db.fetch_all(MOVIES_ON_LIST, user_id=user_id, watched=watched)
 
 
+ANY_FILM = select(films.c.id).limit(1)
+
+
+async def has_catalog(request: Request) -> bool:
+    """Whether a catalog is loaded: the add field searches it only then."""
+    return bool(await request.app.state.db.fetch_all(ANY_FILM))
+
+
 async def watchlist(request: Request) -> Response:
-    return page(request, "templates/watchlist.html", {"movies": await list_movies(request, watched=False)})
+    context = {"movies": await list_movies(request, watched=False), "has_catalog": await has_catalog(request)}
+    return page(request, "templates/watchlist.html", context)
 
 
 async def watched_page(request: Request) -> Response:
@@ -149,8 +158,10 @@ async def add(request: Request) -> Response:
     fields = await form_fields(request, "title", "film")
     typed, db = fields["title"], request.app.state.db
     film = await film_by_id(db, int(fields["film"])) if fields["film"].isdigit() else None
+    form_context = {"has_catalog": await has_catalog(request)}
     if film is None and fields["film"]:
-        return refuse_form(request, "/", "partials/add_form.html", {"title": typed}, {"title": NOT_IN_CATALOG})
+        errors = {"title": NOT_IN_CATALOG}
+        return refuse_form(request, "/", "partials/add_form.html", {"title": typed}, errors, form_context)
     title = film.title if film else clean_text(typed)
     error = check_title(title)
     if error is None and film is None:
@@ -159,10 +170,11 @@ async def add(request: Request) -> Response:
     if error is None and (movie := await insert_movie(request, title, watched=False, film=film)) is None:
         error = f"'{title}' is already on your list."
     if error:
-        return refuse_form(request, "/", "partials/add_form.html", {"title": typed}, {"title": error})
+        return refuse_form(request, "/", "partials/add_form.html", {"title": typed}, {"title": error}, form_context)
     flash(request, f"Added '{title}' to your watchlist.", "success")
     fragments = ["partials/add_form.html", "partials/movie_row_added.html"]
-    return after_post(request, "/", fragments, {"form": {}, "movies": [movie], "autofocus": True})
+    context = {"form": {}, "movies": [movie], "autofocus": True, **form_context}
+    return after_post(request, "/", fragments, context)
 
 
 async def insert_movie(

@@ -17,6 +17,7 @@ from support import PASSWORD
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+AXE = Path(__file__).parent / "browser" / "vendor" / "axe.min.js"
 
 
 def require_chromium() -> None:
@@ -143,3 +144,13 @@ async def register(page: Page, email: str) -> None:
     await page.get_by_label("Password again").fill(PASSWORD)
     await page.get_by_role("button", name="Create account").click()
     await expect(page.locator("#flash")).to_contain_text("Welcome to FlickList")
+
+
+async def axe_violations(page) -> list:
+    # The CSP rightly refuses injected scripts, so these pages are opened with bypass_csp.
+    await page.add_script_tag(path=str(AXE))
+    result = await page.evaluate(
+        "axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})"
+    )
+    return [(v["id"], v["help"], [node["target"] for node in v["nodes"]]) for v in result["violations"]]

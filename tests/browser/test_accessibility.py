@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pyotp
 import pytest
-from browser_support import assert_no_reload, emails, mark_window, register
+from browser_support import assert_no_reload, axe_violations, emails, mark_window, register
 from playwright.async_api import expect
 from support import PASSWORD
 
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 SCREENSHOT_DIR = os.environ.get("FLICKLIST_SCREENSHOT_DIR")
 PHONE, DESKTOP = {"width": 360, "height": 780}, {"width": 1280, "height": 860}
 
@@ -46,16 +45,6 @@ async def turn_on_an_authenticator_app(page) -> None:
     await page.get_by_label("6-digit code").fill(pyotp.TOTP(secret).now())
     await page.get_by_role("button", name="Turn on").click()
     await expect(page.get_by_role("heading", name="Save your recovery codes")).to_be_visible()
-
-
-async def axe_violations(page) -> list:
-    # The CSP rightly refuses injected scripts, so these pages are opened with bypass_csp.
-    await page.add_script_tag(path=str(AXE))
-    result = await page.evaluate(
-        "axe.run(document, {runOnly: {type: 'tag', values: "
-        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})"
-    )
-    return [(v["id"], v["help"], [node["target"] for node in v["nodes"]]) for v in result["violations"]]
 
 
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])

@@ -79,3 +79,29 @@ async def test_undo_puts_a_film_back_linked(user, catalog):
     token = re.search(r'name="undo" value="([^"]+)"', (await user.get("/")).text).group(1)
     await user.post("/movies/restore", {"undo": token})
     assert texts_of_class((await user.get("/")).text, "film-details") == ["2001 · 122 min · Comedy, Romance"]
+
+
+async def test_the_search_answers_with_a_listbox_of_films_and_a_count(user, catalog):
+    response = await user.get("/films/search?q=dune", htmx=True)
+    assert response.status_code == 200
+    assert '<ul id="film-options" class="film-options" role="listbox"' in response.text
+    assert texts_of_class(response.text, "title") == ["Dune", "Dune", "Dune: Part Two"]
+    assert re.findall(r'role="option" aria-selected="false" data-film="(\d+)"', response.text) == [
+        str(catalog[imdb_id]) for imdb_id in ("tt0000108", "tt0000107", "tt0000109")
+    ]
+    assert texts_of_class(response.text, "film-details")[0] == "2021 · 155 min · Action, Adventure, Drama"
+    assert "3 films found. Use the arrow keys to choose." in response.text
+    nothing = await user.get("/films/search?q=xyzzy", htmx=True)
+    assert "No film found; your title will be added as typed." in nothing.text and 'role="option"' not in nothing.text
+
+
+async def test_the_add_field_is_a_combobox_only_with_a_catalog(user, app):
+    plain = (await user.get("/")).text
+    assert 'role="combobox"' not in plain and "combobox.js" not in plain
+    await load_catalog(app.state.db, DATA / "title.basics.tsv")
+    page = (await user.get("/")).text
+    assert 'role="combobox"' in page and 'aria-controls="film-options"' in page and "/static/combobox.js" in page
+
+
+async def test_the_search_is_behind_the_login_wall(visitor, catalog):
+    assert (await visitor.get("/films/search?q=heat")).headers["location"] == "/login?next=/films/search"

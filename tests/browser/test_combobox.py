@@ -1,0 +1,73 @@
+"""The add field as a combobox over the catalog, in Chromium: typing shows films, the arrow
+keys move through them, Enter picks one and the add posts that film; Escape closes."""
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from browser_support import LiveServer, axe_violations, emails, register, require_chromium
+from playwright.async_api import expect
+from support import POSTGRES_URL, fresh_postgres_database
+
+from flicklist.catalog.load import load_catalog
+from flicklist.db import Database
+from flicklist.migrations import upgrade
+
+DATA = Path(__file__).parent.parent / "data"
+
+
+@pytest.fixture(scope="module")
+def catalog_server(tmp_path_factory):
+    require_chromium()
+    if POSTGRES_URL:
+        database_url = fresh_postgres_database(POSTGRES_URL, "flicklist_combobox")
+    else:
+        database_url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('combobox') / 'flicklist.sqlite3'}"
+    upgrade(database_url)
+
+    async def load() -> None:
+        db = Database(database_url)
+        await load_catalog(db, DATA / "title.basics.tsv", DATA / "title.ratings.tsv")
+        await db.close()
+
+    asyncio.run(load())
+    server = LiveServer(database_url)
+    yield server
+    server.stop()
+
+
+async def test_arrow_keys_and_enter_pick_a_film_and_the_add_posts_it(browser, catalog_server):
+    # bypass_csp: only so the axe-core check below can be injected.
+    page = await (await browser.new_context(base_url=catalog_server.url, bypass_csp=True)).new_page()
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    await register(page, next(emails))
+    field = page.get_by_role("combobox", name="Movie title")
+    await field.press_sequentially("dune")
+    options = page.get_by_role("option")
+    await expect(options).to_have_count(3)
+    await expect(field).to_have_attribute("aria-expanded", "true")
+    await expect(page.locator("#film-options-count")).to_have_text("3 films found. Use the arrow keys to choose.")
+    await field.press("ArrowDown")
+    await field.press("ArrowDown")
+    second = options.nth(1)
+    await expect(second).to_have_attribute("aria-selected", "true")
+    await expect(field).to_have_attribute("aria-activedescendant", await second.get_attribute("id"))
+    await field.press("Enter")
+    await expect(field).to_have_value("Dune")
+    await expect(field).to_have_attribute("aria-expanded", "false")
+    await page.get_by_role("button", name="Add to watchlist").click()
+    await expect(page.locator("#watchlist .film-details")).to_have_text(["1984 · 137 min · Action, Adventure, Sci-Fi"])
+
+    await field.press_sequentially("heat")
+    await expect(options).to_have_count(6)
+    await field.press("ArrowDown")
+    assert await axe_violations(page) == [], "the open combobox passes axe-core"
+    await field.press("Escape")
+    await expect(page.locator("#film-options")).to_be_hidden()
+    await expect(field).to_have_attribute("aria-expanded", "false")
+    await field.fill("Heat (1995)")
+    await field.press("Enter")  # nothing picked: the typed title, which names one film
+    await expect(page.locator("#watchlist .film-details")).to_have_count(2)
+    await expect(page.locator("#watchlist .film-details").nth(1)).to_have_text("1995 · 170 min · Action, Crime, Drama")
+    assert errors == []
