@@ -28,6 +28,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
 sys.path.insert(0, str(PROJECT_DIR / "tests"))
 
+import catalog_bench  # noqa: E402
 from browser_support import LiveServer, ServerProcess  # noqa: E402
 from support import csrf_token_in, fresh_postgres_database  # noqa: E402
 
@@ -182,7 +183,9 @@ def alternate(first, second) -> tuple[dict[str, float], dict[str, float]]:
     return medians([pair[0] for pair in rounds]), medians([pair[1] for pair in rounds])
 
 
-def run(database_url: str, big_database_url: str) -> tuple[list[tuple[str, dict]], list[tuple[str, str, str, bool]]]:
+def run(
+    database_url: str, big_database_url: str, folder: str
+) -> tuple[list[tuple[str, dict]], list[tuple[str, str, str, bool]]]:
     results: list[tuple[str, dict]] = []
     upgrade(database_url)
     asyncio.run(seed(database_url, users_count=10, movies_per_user=100))
@@ -268,6 +271,62 @@ def run(database_url: str, big_database_url: str) -> tuple[list[tuple[str, dict]
         ("peak memory of the worker (login storm included)", "< 300 MB", f"{memory:.0f} MB", memory < 300),
         ("GET / requests/s, 1,000,000 movies vs 1,000", "within 20%", f"{flatness:.0%}", abs(flatness - 1) <= 0.2),
     ]
+    catalog_results, catalog_targets = run_catalog(database_url, folder)
+    return results + catalog_results, targets + catalog_targets
+
+
+def run_catalog(database_url: str, folder: str) -> tuple[list[tuple[str, dict]], list[tuple[str, str, str, bool]]]:
+    """The catalog issue's targets (bench/catalog_bench.py)."""
+    on_sqlite = database_url.startswith("sqlite")
+    catalog_url = (
+        f"sqlite+aiosqlite:///{folder}/bench-catalog.sqlite3"
+        if on_sqlite
+        else fresh_postgres_database(database_url, "flicklist_bench_catalog")
+    )
+    upgrade(catalog_url)
+    asyncio.run(seed(catalog_url, users_count=10, movies_per_user=100))
+    basics, ratings, load_seconds, load_peak = catalog_bench.prepare(folder, catalog_url)
+    catalog_bench.link_the_bench_users_movies(catalog_url)
+    results: list[tuple[str, dict]] = []
+    free, linked = app_server(database_url), app_server(catalog_url)
+    try:
+        free_cookie, linked_cookie = log_in(free)[0], log_in(linked)[0]
+        turn = SECONDS // ROUNDS or 1
+        page_free, page_linked = alternate(
+            lambda: wrk(free.url + "/", lua_for("GET", "/", {"Cookie": free_cookie}), seconds=turn),
+            lambda: wrk(linked.url + "/", lua_for("GET", "/", {"Cookie": linked_cookie}), seconds=turn),
+        )
+        results.append((f"GET / with 100 free-text movies (median of {ROUNDS})", page_free))
+        results.append((f"GET / with 100 catalog films (median of {ROUNDS})", page_linked))
+        headers = {"Cookie": linked_cookie, "HX-Request": "true"}
+        searching = wrk(linked.url + "/", catalog_bench.search_script(headers))
+        results.append(("GET /films/search, 1- to 3-word queries, 1,000,000 films", searching))
+        page_before = wrk(linked.url + "/", lua_for("GET", "/", {"Cookie": linked_cookie}))
+        command, env = catalog_bench.load_command(catalog_url, basics, ratings)
+        reload = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(2)
+        page_during = wrk(linked.url + "/", lua_for("GET", "/", {"Cookie": linked_cookie}))
+        reload.wait()
+        results.append(("GET / with catalog films, just before a catalog reload", page_before))
+        results.append(("GET / with catalog films, during a catalog reload", page_during))
+    finally:
+        free.stop()
+        linked.stop()
+    load_limit = 90 if on_sqlite else 180
+    likeness = page_linked["rps"] / page_free["rps"]
+    reload_ratio = page_during["p99"] / page_before["p99"]
+    targets = [
+        (
+            f"catalog load, {catalog_bench.LINES:,} lines",
+            f"< {load_limit} s, < 300 MB",
+            f"{load_seconds:.0f} s, {load_peak} MB",
+            load_seconds < load_limit and load_peak < 300,
+        ),
+        ("search requests/s (SQLite target)", ">= 1,000", f"{searching['rps']:.0f}", searching["rps"] >= 1000),
+        ("search p99 (SQLite target)", "< 20 ms", f"{searching['p99']:.1f} ms", searching["p99"] < 20),
+        ("GET / requests/s, catalog films vs free text", "within 10%", f"{likeness:.0%}", likeness >= 0.9),
+        ("GET / p99 during a catalog reload vs before", "<= 2x", f"{reload_ratio:.2f}x", reload_ratio <= 2),
+    ]
     return results, targets
 
 
@@ -305,7 +364,7 @@ def main() -> None:
     database_url = os.environ.get("FLICKLIST_DATABASE_URL")
     folder = tempfile.mkdtemp(prefix="flicklist-bench-")
     database_url = database_url or f"sqlite+aiosqlite:///{folder}/bench.sqlite3"
-    results, targets = run(database_url, second_database(database_url, folder))
+    results, targets = run(database_url, second_database(database_url, folder), folder)
     backend = database_url.split(":", 1)[0]
     lines = [
         f"# Benchmark results, {datetime.date.today().isoformat()}",

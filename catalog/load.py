@@ -48,6 +48,24 @@ staged_ratings = Table(
 )
 
 
+# Films are merged most-voted first, so a new catalog's ids follow popularity: the search then
+# takes its candidates in id order, which its index gives without sorting (catalog/search.py).
+merge_order = Table(
+    "catalog_merge_order",
+    staging_tables,
+    Column("k", Integer, primary_key=True, autoincrement=False),
+    Column("n", Integer),
+    prefixes=["TEMPORARY"],
+)
+ORDER_BY_VOTES = insert(merge_order).from_select(
+    ["k", "n"],
+    select(
+        func.row_number().over(order_by=(func.coalesce(staged_ratings.c.votes, 0).desc(), staged_films.c.n)),
+        staged_films.c.n,
+    ).select_from(staged_films.outerjoin(staged_ratings, staged_ratings.c.imdb_id == staged_films.c.imdb_id)),
+)
+
+
 @dataclass(frozen=True)
 class LoadResult:
     films: int
@@ -57,7 +75,8 @@ class LoadResult:
 
 
 def merge_statement(insert_for_dialect):
-    """Staged films n in (lo, hi] into the catalog: new ones added, changed ones updated."""
+    """Staged films k in (lo, hi] of the merge order into the catalog: new ones added (in that
+    order, so ids follow popularity), changed ones updated."""
     staged, rating = staged_films.c, staged_ratings.c
     columns = [
         "imdb_id",
@@ -84,8 +103,13 @@ def merge_statement(insert_for_dialect):
             rating.rating,
             staged.kind,
         )
-        .select_from(staged_films.outerjoin(staged_ratings, rating.imdb_id == staged.imdb_id))
-        .where(staged.n > bindparam("lo"), staged.n <= bindparam("hi"))
+        .select_from(
+            merge_order.join(staged_films, staged.n == merge_order.c.n).outerjoin(
+                staged_ratings, rating.imdb_id == staged.imdb_id
+            )
+        )
+        .where(merge_order.c.k > bindparam("lo"), merge_order.c.k <= bindparam("hi"))
+        .order_by(merge_order.c.k)
     )
     statement = insert_for_dialect(films).from_select(columns, source)
     changing = columns[1:]
@@ -133,6 +157,8 @@ async def merge(connection: AsyncConnection, staged: int, source: Path, lines: i
     """The staged films into the catalog, MERGE_BATCH at a time, each batch its own short
     transaction: the app (another process) waits at most that long to write, on SQLite's
     busy timeout."""
+    await connection.execute(ORDER_BY_VOTES)
+    await connection.commit()
     before = (await connection.execute(FILM_COUNT)).scalar_one()
     changed = 0
     statement = MERGE[connection.dialect.name]

@@ -146,3 +146,10 @@ async def test_catalog_rows_keep_updated_rating_and_votes(app, tmp_path):
         await connection.execute(update(films).where(films.c.imdb_id == "tt0000101").values(votes=1))
     result = await load_catalog(db, BASICS, RATINGS)
     assert result.updated == 1 and (await catalog_rows(db))["tt0000101"][4] == 700000
+
+
+async def test_a_new_catalog_numbers_its_films_most_voted_first(app):
+    await load_catalog(app.state.db, BASICS, RATINGS)
+    async with app.state.db.engine.connect() as connection:
+        ordered = (await connection.execute(select(films.c.votes).order_by(films.c.id))).scalars().all()
+    assert ordered == sorted(ordered, reverse=True) and ordered[0] == 1200000
