@@ -162,6 +162,8 @@ class Film(Base):
     year: Mapped[int | None] = mapped_column(SmallInteger)
     runtime: Mapped[int | None] = mapped_column(Integer)
     genres: Mapped[str] = mapped_column(String(200))
+    # What a row shows under the title, made once at load: "1995 · 170 min · Action, Crime".
+    details: Mapped[str] = mapped_column(String(300))
     votes: Mapped[int] = mapped_column(Integer)
     rating: Mapped[int | None] = mapped_column(SmallInteger)  # IMDb's average, in tenths
     kind: Mapped[str] = mapped_column(String(16))

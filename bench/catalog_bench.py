@@ -22,7 +22,7 @@ LINES = int(os.environ.get("BENCH_CATALOG_LINES", "12000000"))
 QUERIES = [
     "love", "the dark", "night", "heat", "king", "amelie", "dream house", "the", "man", "secret garden",
     "blood moon", "wild", "zero hero", "christmas", "game", "lost city", "the last war", "star", "black water",
-    "summer", "ghost", "road home", "the iron king", "angel", "café", "mission", "big money", "cold heart",
+    "summer", "ghost", "road home", "the iron king", "angel", "caf%C3%A9", "mission", "big money", "cold heart",
 ]  # fmt: skip
 MEASURE_PEAK = (
     "import resource, subprocess, sys; code = subprocess.call(sys.argv[1:]); "

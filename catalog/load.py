@@ -17,7 +17,7 @@ from ..db import Database
 from ..tables import catalog_loads, films, now
 from .imdb_files import BASICS_COLUMNS, RATINGS_COLUMNS, DatasetFile, ratings
 from .imdb_files import films as film_rows
-from .text import search_key
+from .text import film_details, search_key
 
 BATCH = 5000
 MERGE_BATCH = 20_000
@@ -35,6 +35,7 @@ staged_films = Table(
     Column("year", SmallInteger),
     Column("runtime", Integer),
     Column("genres", String(200)),
+    Column("details", String(300)),
     Column("kind", String(16)),
     prefixes=["TEMPORARY"],
 )
@@ -86,6 +87,7 @@ def merge_statement(insert_for_dialect):
         "year",
         "runtime",
         "genres",
+        "details",
         "votes",
         "rating",
         "kind",
@@ -99,6 +101,7 @@ def merge_statement(insert_for_dialect):
             staged.year,
             staged.runtime,
             staged.genres,
+            staged.details,
             func.coalesce(rating.votes, 0),
             rating.rating,
             staged.kind,
@@ -207,6 +210,7 @@ async def insert_batch(connection: AsyncConnection, table: Table, batch: list, b
                 "year": film.year,
                 "runtime": film.runtime,
                 "genres": film.genres,
+                "details": film_details(film.year, film.runtime, film.genres),
                 "kind": film.kind,
             }
             for offset, film in enumerate(batch)

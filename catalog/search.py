@@ -25,14 +25,14 @@ class Film(NamedTuple):
     title: str
     year: int | None
     runtime: int | None
-    genres: str
+    details: str
     votes: int
     search_key: str
 
 
-COLUMNS = "f.id, f.title, f.year, f.runtime, f.genres, f.votes, f.search_key"
+COLUMNS = "f.id, f.title, f.year, f.runtime, f.details, f.votes, f.search_key"
 EXACT = (
-    select(films.c.id, films.c.title, films.c.year, films.c.runtime, films.c.genres, films.c.votes, films.c.search_key)
+    select(films.c.id, films.c.title, films.c.year, films.c.runtime, films.c.details, films.c.votes, films.c.search_key)
     .where(films.c.search_key == bindparam("key"))
     .order_by(films.c.votes.desc(), films.c.id)
     .limit(RESULTS)

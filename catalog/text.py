@@ -13,6 +13,12 @@ def search_key(text: str) -> str:
     return " ".join("".join(c if c.isalnum() else " " for c in letters).split())
 
 
+def film_details(year: int | None, runtime: int | None, genres: str) -> str:
+    """A film's year, runtime and genres as a row shows them: "1995 · 170 min · Action, Crime"."""
+    parts = [str(year) if year else "", f"{runtime} min" if runtime else "", genres.replace(",", ", ")]
+    return " · ".join(part for part in parts if part)
+
+
 def words_and_year(query: str) -> tuple[str, int | None]:
     """The query's folded words, and a year it names ("heat 1995", "Heat (1995)"), if any:
     a year-like last word, when other words come before it."""

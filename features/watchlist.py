@@ -60,15 +60,13 @@ def title_key(title: str, film_id: int | None) -> str:
 
 class ListedMovie(NamedTuple):
     """A movie as a list shows it: the row shape of `LISTED`, which the row partials unpack
-    (`for id, title, rating, year, runtime, genres in movies`), so a whole list can stay the
-    driver's plain tuples. Year, runtime and genres come from the catalog film, if linked."""
+    (`for id, title, rating, details in movies`), so a whole list can stay the driver's plain
+    tuples. `details` (year, runtime, genres) comes from the catalog film, if linked."""
 
     id: int
     title: str
     rating: int | None
-    year: int | None = None
-    runtime: int | None = None
-    genres: str | None = None
+    details: str | None = None
 
 
 def of_the_film(column: str):
@@ -82,9 +80,7 @@ LISTED = (
     movies.c.id,
     movies.c.title,
     movies.c.rating,
-    of_the_film("year"),
-    of_the_film("runtime"),
-    of_the_film("genres"),
+    of_the_film("details"),
 )
 
 
@@ -98,7 +94,7 @@ class DeletedMovie(NamedTuple):
 
 
 MOVIES_ON_LIST = (
-    select(movies.c.id, movies.c.title, movies.c.rating, films.c.year, films.c.runtime, films.c.genres)
+    select(movies.c.id, movies.c.title, movies.c.rating, films.c.details)
     .select_from(movies.outerjoin(films, films.c.id == movies.c.film_id))
     .where(movies.c.user_id == bindparam("user_id"), movies.c.watched == bindparam("watched"))
     .order_by(movies.c.id)
@@ -139,8 +135,12 @@ ANY_FILM = select(films.c.id).limit(1)
 
 
 async def has_catalog(request: Request) -> bool:
-    """Whether a catalog is loaded: the add field searches it only then."""
-    return bool(await request.app.state.db.fetch_all(ANY_FILM))
+    """Whether a catalog is loaded: the add field searches it only then. Once one is, it stays
+    (a load never removes films), so each process asks only until it sees one."""
+    state = request.app.state
+    if not getattr(state, "catalog_loaded", False):
+        state.catalog_loaded = bool(await state.db.fetch_all(ANY_FILM))
+    return state.catalog_loaded
 
 
 async def watchlist(request: Request) -> Response:

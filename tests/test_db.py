@@ -32,7 +32,7 @@ async def record_statements(db: Database, statements: list[str]) -> None:
 
 
 @pytest.mark.parametrize("page", ["/", "/watched"])
-async def test_a_page_runs_the_same_two_queries_for_3_movies_or_60(user, app, page):
+async def test_a_page_runs_the_same_queries_for_3_movies_or_60(user, app, page):
     statements: list[str] = []
     await record_statements(app.state.db, statements)
 
@@ -59,7 +59,9 @@ async def test_a_page_runs_the_same_two_queries_for_3_movies_or_60(user, app, pa
         return len(statements)
 
     few, many = await queries_for_page_with(3), await queries_for_page_with(60)
-    assert few == many == 2, "one finds the session's user, one reads the list"
+    # One finds the session's user, one reads the list; the watchlist also asks whether a
+    # catalog is loaded, until one is.
+    assert few == many == (3 if page == "/" else 2)
 
 
 @pytest.mark.skipif(bool(POSTGRES_URL), reason="SQLite's file locks")
@@ -167,7 +169,7 @@ async def test_a_statement_built_once_is_compiled_once_however_many_pages_run_it
         await user.get("/")
     after = app.state.db.compiled.cache_info()
     assert after.misses == before.misses, "no page compiled its statements again"
-    assert after.hits == before.hits + 10, "two statements a page, each found compiled"
+    assert after.hits == before.hits + 15, "three statements a page, each found compiled"
 
 
 async def test_a_database_error_on_the_direct_paths_is_sqlalchemys_error(app):
