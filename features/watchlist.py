@@ -157,9 +157,10 @@ async def add(request: Request) -> Response:
     names exactly one ("Heat (1995)"), else kept as typed."""
     fields = await form_fields(request, "title", "film")
     typed, db = fields["title"], request.app.state.db
-    film = await film_by_id(db, int(fields["film"])) if fields["film"].isdigit() else None
+    picked = fields["film"]
+    film = await film_by_id(db, int(picked)) if picked.isdigit() and len(picked) <= 9 else None
     form_context = {"has_catalog": await has_catalog(request)}
-    if film is None and fields["film"]:
+    if film is None and picked:
         errors = {"title": NOT_IN_CATALOG}
         return refuse_form(request, "/", "partials/add_form.html", {"title": typed}, errors, form_context)
     title = film.title if film else clean_text(typed)

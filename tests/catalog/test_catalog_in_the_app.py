@@ -63,8 +63,9 @@ async def test_a_typed_title_is_linked_when_it_names_exactly_one_film(user, cata
     assert texts_of_class(page, "film-details") == details
 
 
-async def test_a_film_not_in_the_catalog_is_refused(user, catalog):
-    response = await user.post("/movies", {"film": "999999", "title": "Heat"})
+@pytest.mark.parametrize("film", ["999999", "99999999999999999999", "-1", "1.5", "x"])
+async def test_a_film_not_in_the_catalog_is_refused(user, catalog, film):
+    response = await user.post("/movies", {"film": film, "title": "Heat"})
     assert response.headers["location"] == "/"
     assert flashes((await user.get("/")).text) == [
         "That film is not in the catalog (any more). Type its title instead."
