@@ -38,7 +38,6 @@ def upgrade() -> None:
         sa.Column("year", sa.SmallInteger(), nullable=True),
         sa.Column("runtime", sa.Integer(), nullable=True),
         sa.Column("genres", sa.String(200), nullable=False),
-        sa.Column("details", sa.String(300), nullable=False),
         sa.Column("votes", sa.Integer(), nullable=False),
         sa.Column("rating", sa.SmallInteger(), nullable=True),
         sa.Column("kind", sa.String(16), nullable=False),
