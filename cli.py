@@ -17,6 +17,7 @@ from starlette.applications import Starlette
 from . import auth
 from .app import create_app
 from .catalog.imdb_files import BadFile
+from .catalog.link import link_all
 from .catalog.load import load_catalog
 from .catalog.progress import ProgressBar
 from .db import Database, UnsupportedDatabaseURL
@@ -205,6 +206,16 @@ def catalog_load(args: argparse.Namespace) -> int:
     return 0
 
 
+def catalog_link(args: argparse.Namespace) -> int:
+    result = asyncio.run(with_database(link_all))
+    print(
+        f"Linked {result.linked:,} entries to catalog films; {result.left_as_typed:,} left as typed "
+        f"(no film, or more than one, has that title); {result.already_listed:,} left because "
+        "that film is on the same list already."
+    )
+    return 0
+
+
 LAST_LOAD = select(catalog_loads).order_by(catalog_loads.c.id.desc()).limit(1)
 
 
@@ -245,6 +256,9 @@ def parser() -> argparse.ArgumentParser:
     load.add_argument("--adult", action="store_true", help="keep adult titles too")
     load.set_defaults(run=catalog_load)
     catalog.add_parser("status", help="how many films, and when they were loaded").set_defaults(run=catalog_status)
+    catalog.add_parser("link", help="link every free-text entry whose title names exactly one film").set_defaults(
+        run=catalog_link
+    )
 
     user_commands = commands.add_parser("users", help="manage accounts").add_subparsers(
         dest="users_command", required=True

@@ -149,3 +149,15 @@ def test_the_catalog_commands_load_report_and_refuse_a_bad_file(empty_database_u
     )
     missing = cli("catalog", "load", str(tmp_path / "nope.tsv"), database_url=empty_database_url)
     assert missing.returncode == 1 and "nope.tsv: no such file." in missing.stderr
+
+
+async def test_catalog_link_links_what_names_exactly_one_film(user, app, settings):
+    for title in ("amelie", "Heat (1986)", "Heat", "Home Video"):
+        await user.add(title)
+    data = PROJECT_DIR / "tests" / "data"
+    cli("catalog", "load", str(data / "title.basics.tsv"), database_url=settings.database_url)
+    result = cli("catalog", "link", database_url=settings.database_url)
+    assert result.returncode == 0
+    assert result.stdout.startswith("Linked 2 entries to catalog films; 2 left as typed")
+    page = (await user.get("/")).text
+    assert "Amélie" in page and "1986 · 101 min" in page

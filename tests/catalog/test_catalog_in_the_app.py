@@ -106,3 +106,32 @@ async def test_the_add_field_is_a_combobox_only_with_a_catalog(user, app):
 
 async def test_the_search_is_behind_the_login_wall(visitor, catalog):
     assert (await visitor.get("/films/search?q=heat")).headers["location"] == "/login?next=/films/search"
+
+
+async def test_a_free_text_entry_is_linked_to_the_film_chosen(user, app):
+    await user.add("Heat")  # no catalog yet: kept as typed, and no question asked
+    assert "Which film is this?" not in (await user.get("/")).text
+    await load_catalog(app.state.db, DATA / "title.basics.tsv", DATA / "title.ratings.tsv")
+    page = (await user.get("/")).text
+    movie_id = re.search(r'href="/movies/(\d+)/film"', page).group(1)
+    choices = (await user.get(f"/movies/{movie_id}/film")).text
+    assert texts_of_class(choices, "title")[:3] == ["Heat", "Heat", "Heat"]
+    film_1986 = re.findall(r'name="film" value="(\d+)"', choices)[1]
+    assert (await user.post(f"/movies/{movie_id}/film", {"film": film_1986})).headers["location"] == "/"
+    page = (await user.get("/")).text
+    assert flashes(page) == ["'Heat' is now Heat (1986)."]
+    assert texts_of_class(page, "film-details") == ["1986 · 101 min · Action, Crime, Thriller"]
+    assert "Which film is this?" not in page
+
+
+async def test_linking_refuses_a_film_already_on_the_list_and_another_users_entry(user, make_visitor, catalog):
+    await user.post("/movies", {"film": str(catalog["tt0000101"])})
+    await user.add("Heat")
+    page = (await user.get("/")).text
+    movie_id = re.search(r'href="/movies/(\d+)/film"', page).group(1)
+    await user.post(f"/movies/{movie_id}/film", {"film": str(catalog["tt0000101"])})
+    assert flashes((await user.get("/")).text) == ["'Heat' (1995) is on your list already."]
+    bob = await make_visitor()
+    await bob.register("bob@example.com")
+    assert (await bob.get(f"/movies/{movie_id}/film")).status_code == 404
+    assert (await bob.post(f"/movies/{movie_id}/film", {"film": str(catalog["tt0000106"])})).status_code == 404
