@@ -14,7 +14,7 @@ from starlette.types import ASGIApp
 
 from . import auth
 from .db import Database
-from .features import account, film_link, film_search, health, second_factors, verify_login, watchlist
+from .features import account, film_link, film_page, film_search, health, second_factors, verify_login, watchlist
 from .middleware.csrf import CSRFProtection
 from .middleware.login_wall import LoginWall
 from .middleware.request_limits import RequestLimits
@@ -77,6 +77,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *watchlist.routes,
         *film_search.routes,
         *film_link.routes,
+        *film_page.routes,
         *account.routes,
         *second_factors.routes,
         *verify_login.routes,

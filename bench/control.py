@@ -13,7 +13,7 @@ from starlette.routing import Route
 from flicklist.cli import tune_garbage_collector
 from flicklist.web.rendering import page
 
-ROWS = [(number, f"Movie number {number}", None, None) for number in range(1, 101)]
+ROWS = [(number, f"Movie number {number}", None, None, None) for number in range(1, 101)]
 USER = SimpleNamespace(id=1, email="bench@example.com")
 
 

@@ -60,13 +60,14 @@ def title_key(title: str, film_id: int | None) -> str:
 
 class ListedMovie(NamedTuple):
     """A movie as a list shows it: the row shape of `LISTED`, which the row partials unpack
-    (`for id, title, rating, details in movies`), so a whole list can stay the driver's plain
-    tuples. `details` (year, runtime, genres) comes from the catalog film, if linked."""
+    (`for id, title, rating, details, film_id in movies`), so a whole list can stay the
+    driver's plain tuples. `details` (year, runtime, genres) comes from the catalog film, if linked."""
 
     id: int
     title: str
     rating: int | None
     details: str | None = None
+    film_id: int | None = None
 
 
 def of_the_film(column: str):
@@ -81,6 +82,7 @@ LISTED = (
     movies.c.title,
     movies.c.rating,
     of_the_film("details"),
+    movies.c.film_id,
 )
 
 
@@ -94,7 +96,7 @@ class DeletedMovie(NamedTuple):
 
 
 MOVIES_ON_LIST = (
-    select(movies.c.id, movies.c.title, movies.c.rating, films.c.details)
+    select(movies.c.id, movies.c.title, movies.c.rating, films.c.details, movies.c.film_id)
     .select_from(movies.outerjoin(films, films.c.id == movies.c.film_id))
     .where(movies.c.user_id == bindparam("user_id"), movies.c.watched == bindparam("watched"))
     .order_by(movies.c.id)

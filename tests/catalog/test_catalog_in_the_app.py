@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from support import flashes, texts_of_class
+from support import flashes, text_of, texts_of_class
 
 from flicklist.catalog.load import load_catalog
 from flicklist.tables import films
@@ -135,3 +135,21 @@ async def test_linking_refuses_a_film_already_on_the_list_and_another_users_entr
     await bob.register("bob@example.com")
     assert (await bob.get(f"/movies/{movie_id}/film")).status_code == 404
     assert (await bob.post(f"/movies/{movie_id}/film", {"film": str(catalog["tt0000106"])})).status_code == 404
+
+
+async def test_a_films_page_shows_the_film_and_what_this_user_did_with_it(user, catalog):
+    heat = catalog["tt0000101"]
+    page = text_of((await user.get(f"/films/{heat}")).text)
+    assert "1995 · 170 min · Action, Crime, Drama" in page and "IMDb rating 8.3 of 10, from 700,000 votes." in page
+    assert "Not on your lists." in page
+    await user.post("/movies", {"film": str(heat)})
+    listed = (await user.get("/")).text
+    assert f'<a class="title" href="/films/{heat}" hx-boost="false">Heat</a>' in listed, "the row links to the film"
+    assert "On your watchlist since" in text_of((await user.get(f"/films/{heat}")).text)
+    movie_id = re.search(r'action="/movies/(\d+)/watched"', listed).group(1)
+    await user.post(f"/movies/{movie_id}/watched")
+    await user.post(f"/movies/{movie_id}/rating", {"rating": "4"})
+    assert "and rated it 4 out of 5." in text_of((await user.get(f"/films/{heat}")).text)
+    amelie = text_of((await user.get(f"/films/{catalog['tt0000106']}")).text)
+    assert "Original title: Le fabuleux destin d'Amélie Poulain" in amelie
+    assert (await user.get("/films/999999")).status_code == 404
