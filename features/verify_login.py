@@ -5,7 +5,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..auth import PENDING_LOGIN, complete_login, safe_next, too_many_attempts
+from ..auth import PENDING_LOGIN, client_address, complete_login, safe_next, too_many_attempts
 from ..security import events, passkeys, recovery_codes, throttle, totp
 from ..security.passkeys import PasskeyRefused
 from ..tables import now
@@ -54,8 +54,7 @@ async def verify_code(request: Request) -> Response:
         return start_over(request)
     code = (await form_fields(request, "code"))["code"]
     db = request.app.state.db
-    client = request.client.host if request.client else "unknown"
-    limits = throttle.login_limits(f"second-factor:{user_id}", client)
+    limits = throttle.login_limits(f"second-factor:{user_id}", client_address(request))
     if wait := await throttle.reserve(db, limits):
         await events.record(db, request, user_id, events.LOGIN_THROTTLED, "second factor")
         return too_many_attempts(request, wait)

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 
 import pytest
+from browser_support import LiveServer
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy import text
 from support import POSTGRES_URL, Visitor, fresh_postgres_database, make_settings
@@ -75,6 +76,17 @@ async def make_settings_app(database_url) -> AsyncIterator:
 
     async with stack:
         yield make
+
+
+@pytest.fixture
+def two_servers(empty_database_url):
+    """Two app processes sharing one database and one signing key, like workers behind a balancer."""
+    upgrade(empty_database_url)
+    env = {"FLICKLIST_SECRET_KEY": "shared-between-workers-long-enough-to-sign"}
+    servers = [LiveServer(empty_database_url, extra_env=env) for _ in range(2)]
+    yield servers
+    for server in servers:
+        server.stop()
 
 
 @pytest.fixture

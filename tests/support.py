@@ -150,6 +150,14 @@ def fresh_postgres_database(database_url: str, name: str) -> str:
     return database_url.rsplit("/", 1)[0] + "/" + name
 
 
+def live_database_url(tmp_path_factory, name: str) -> str:
+    """A database of its own for a live server: a new SQLite file, or on PostgreSQL one made
+    afresh, so what earlier runs left in the test database stays out."""
+    if POSTGRES_URL:
+        return fresh_postgres_database(POSTGRES_URL, f"flicklist_{name}")
+    return f"sqlite+aiosqlite:///{tmp_path_factory.mktemp(name) / 'flicklist.sqlite3'}"
+
+
 def make_settings(database_url: str, **environment: str) -> Settings:
     """Settings as the app reads them from the environment (FLICKLIST_ + each name, upper-cased)."""
     defaults = {

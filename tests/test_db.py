@@ -7,13 +7,11 @@ import time
 
 import httpx
 import pytest
-from browser_support import LiveServer
 from sqlalchemy import event, insert, select, text
 from sqlalchemy.exc import DBAPIError
 from support import PASSWORD, POSTGRES_URL, csrf_token_in, flashes
 
 from flicklist.db import Database, make_engine
-from flicklist.migrations import upgrade
 from flicklist.tables import movies, users
 
 
@@ -106,17 +104,6 @@ async def test_the_app_carries_on_when_postgresql_ends_its_connections(user, app
     assert page.status_code == 200 and "Heat</span>" in page.text
     assert (await user.add("Alien")).status_code == 303
     assert "Alien</span>" in (await user.get("/")).text
-
-
-@pytest.fixture
-def two_servers(empty_database_url):
-    """Two app processes sharing one database and one signing key, like workers behind a balancer."""
-    upgrade(empty_database_url)
-    env = {"FLICKLIST_SECRET_KEY": "shared-between-workers-long-enough-to-sign"}
-    servers = [LiveServer(empty_database_url, extra_env=env) for _ in range(2)]
-    yield servers
-    for server in servers:
-        server.stop()
 
 
 async def test_a_login_made_through_one_worker_is_honoured_by_another(two_servers):

@@ -3,17 +3,13 @@
 import pytest
 from browser_support import CHROMIUM, CHROMIUM_ARGS, LiveServer, require_chromium
 from playwright.async_api import async_playwright
-from support import POSTGRES_URL, fresh_postgres_database
+from support import live_database_url
 
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
     require_chromium()
-    # A database of its own, made afresh: what earlier runs left in the test database stays out.
-    if POSTGRES_URL:
-        database_url = fresh_postgres_database(POSTGRES_URL, "flicklist_browser")
-    else:
-        database_url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('live') / 'flicklist.sqlite3'}"
+    database_url = live_database_url(tmp_path_factory, "browser")
     # Every test signs up from 127.0.0.1 (on PostgreSQL into one database): no sign-up limit here.
     env = {"FLICKLIST_MIGRATE_ON_START": "1", "FLICKLIST_SIGNUPS_PER_HOUR": "0"}
     server = LiveServer(database_url, extra_env=env)

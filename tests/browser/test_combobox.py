@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from browser_support import LiveServer, axe_violations, emails, register, require_chromium
 from playwright.async_api import expect
-from support import POSTGRES_URL, fresh_postgres_database
+from support import live_database_url
 
 from flicklist.catalog.load import load_catalog
 from flicklist.db import Database
@@ -19,10 +19,7 @@ DATA = Path(__file__).parent.parent / "data"
 @pytest.fixture(scope="module")
 def catalog_server(tmp_path_factory):
     require_chromium()
-    if POSTGRES_URL:
-        database_url = fresh_postgres_database(POSTGRES_URL, "flicklist_combobox")
-    else:
-        database_url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('combobox') / 'flicklist.sqlite3'}"
+    database_url = live_database_url(tmp_path_factory, "combobox")
     upgrade(database_url)
 
     async def load() -> None:

@@ -9,15 +9,12 @@ from contextlib import asynccontextmanager
 import httpx
 import pytest
 from browser_support import LiveServer
-from support import PASSWORD, POSTGRES_URL, csrf_token_in, fresh_postgres_database
+from support import PASSWORD, csrf_token_in, live_database_url
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    if POSTGRES_URL:
-        database_url = fresh_postgres_database(POSTGRES_URL, "flicklist_live")
-    else:
-        database_url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('live') / 'flicklist.sqlite3'}"
+    database_url = live_database_url(tmp_path_factory, "live")
     # Many sign-ups from one address here, on purpose: the sign-up limit is off for this server.
     env = {"FLICKLIST_MIGRATE_ON_START": "1", "FLICKLIST_SIGNUPS_PER_HOUR": "0"}
     server = LiveServer(database_url, extra_env=env)
