@@ -2,7 +2,7 @@
 start-up, and nothing else."""
 
 import asyncio
-from contextlib import asynccontextmanager, suppress
+from contextlib import AsyncExitStack, asynccontextmanager, suppress
 
 import anyio
 from starlette.applications import Starlette
@@ -14,12 +14,23 @@ from starlette.types import ASGIApp
 
 from . import auth
 from .db import Database
-from .features import account, film_link, film_page, film_search, health, second_factors, verify_login, watchlist
+from .features import (
+    account,
+    film_link,
+    film_page,
+    film_search,
+    health,
+    posters,
+    second_factors,
+    verify_login,
+    watchlist,
+)
 from .middleware.csrf import CSRFProtection
 from .middleware.login_wall import LoginWall
 from .middleware.request_limits import RequestLimits
 from .middleware.security_headers import SecurityHeaders
 from .migrations import current_revision, head_revision, upgrade
+from .posters.fetcher import poster_fetcher
 from .security.housekeeping import keep_tidy
 from .settings import PACKAGE_DIR, Settings, load_settings
 from .web.errors import exception_handlers
@@ -54,30 +65,38 @@ async def ensure_schema(db: Database, settings: Settings) -> None:
     await anyio.to_thread.run_sync(upgrade, settings.database_url)
 
 
+async def cancel(tasks: list[asyncio.Task]) -> None:
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        with suppress(asyncio.CancelledError):
+            await task
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
     db = Database(settings.database_url)
 
     @asynccontextmanager
     async def lifespan(app: Starlette):
-        try:
+        async with AsyncExitStack() as stack:
+            stack.push_async_callback(db.close)
             await ensure_schema(db, settings)
-            # A plain task, not a task group: the lifespan may be entered and left by different tasks.
-            housekeeping = asyncio.create_task(keep_tidy(db, settings))
-            try:
-                yield
-            finally:
-                housekeeping.cancel()
-                with suppress(asyncio.CancelledError):
-                    await housekeeping
-        finally:
-            await db.close()
+            background = [keep_tidy(db, settings)]
+            if settings.tmdb_api_key:
+                app.state.posters = await stack.enter_async_context(poster_fetcher(db, settings))
+                background.append(app.state.posters.run())
+            # Plain tasks, not a task group: the lifespan may be entered and left by different tasks.
+            tasks = [asyncio.create_task(work) for work in background]
+            stack.push_async_callback(cancel, tasks)
+            yield
 
     routes = [
         *watchlist.routes,
         *film_search.routes,
         *film_link.routes,
         *film_page.routes,
+        *posters.routes,
         *account.routes,
         *second_factors.routes,
         *verify_login.routes,
@@ -119,4 +138,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.settings = settings
     app.state.db = db
+    app.state.posters = None  # the poster fetcher, when a TMDB key is set (lifespan)
     return app

@@ -36,6 +36,9 @@ class Settings:
     keep_alive_seconds: int
     max_connections: int
     max_header_bytes: int
+    tmdb_api_key: str
+    tmdb_api_url: str
+    poster_dir: Path
 
 
 class InvalidSetting(ValueError):
@@ -64,6 +67,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         keep_alive_seconds=config("KEEP_ALIVE_SECONDS", cast=int, default=5),
         max_connections=config("MAX_CONNECTIONS", cast=int, default=1000),
         max_header_bytes=config("MAX_HEADER_BYTES", cast=int, default=16 * 1024),
+        tmdb_api_key=config("TMDB_API_KEY", default=""),
+        tmdb_api_url=config("TMDB_API_URL", default="https://api.themoviedb.org/3").rstrip("/"),
+        poster_dir=Path(config("POSTER_DIR", default="") or data_dir / "posters"),
     )
 
 

@@ -182,6 +182,22 @@ class CatalogLoad(Base):
     films: Mapped[int] = mapped_column(Integer)
 
 
+class FilmPoster(Base):
+    """Where fetching a film's poster from TMDB stands (posters/fetcher.py): `fetching` (a
+    worker holds it until `next_try_at`), `stored` (in the poster folder as `file`),
+    `missing` (TMDB has none; asked again after `next_try_at`) or `retry` (failed `tries`
+    times; tried again after `next_try_at`)."""
+
+    __tablename__ = "film_posters"
+    __table_args__ = (Index("ix_film_posters_due", "state", "next_try_at"),)
+
+    film_id: Mapped[int] = mapped_column(ForeignKey("films.id", ondelete="CASCADE"), primary_key=True)
+    state: Mapped[str] = mapped_column(String(8))
+    file: Mapped[str | None] = mapped_column(String(64))
+    tries: Mapped[int] = mapped_column(Integer, default=0)
+    next_try_at: Mapped[int] = mapped_column(BigInteger)
+
+
 users = User.__table__
 login_sessions = LoginSession.__table__
 movies = Movie.__table__
@@ -192,3 +208,4 @@ recovery_codes = RecoveryCode.__table__
 security_events = SecurityEvent.__table__
 films = Film.__table__
 catalog_loads = CatalogLoad.__table__
+film_posters = FilmPoster.__table__

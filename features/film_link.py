@@ -9,6 +9,7 @@ from starlette.routing import Route
 from ..catalog.films import film_by_id
 from ..catalog.link import link_movie
 from ..catalog.search import search
+from ..posters.fetcher import want_posters
 from ..tables import movies
 from ..web import convertors  # noqa: F401 (registers {…:row_id} for the routes below)
 from ..web.flash import flash
@@ -49,6 +50,7 @@ async def link_to_film(request: Request) -> Response:
     if not await link_movie(request.app.state.db, request.path_params["movie_id"], film):
         flash(request, f"'{film.title}' ({film.year or 'year unknown'}) is on your list already.", "error")
         return go_to(request, back_to)
+    want_posters(request, [film.id])
     flash(request, f"'{title}' is now {film.title} ({film.year or 'year unknown'}).", "success")
     return go_to(request, back_to)
 

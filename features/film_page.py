@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ..posters.fetcher import want_posters
 from ..tables import films, movies
 from ..web import convertors  # noqa: F401 (registers {…:row_id} for the routes below)
 from ..web.rendering import page
@@ -29,6 +30,7 @@ async def film_page(request: Request) -> Response:
     rows = await db.fetch_all(FILM, film_id=film_id)
     if not rows:
         raise HTTPException(404, "That film is not in the catalog.")
+    want_posters(request, [film_id])
     entry = await db.fetch_all(ON_THE_USERS_LISTS, film_id=film_id, user_id=request.state.user.id)
     return page(request, "templates/film.html", {"film": rows[0], "entry": entry[0] if entry else None})
 

@@ -13,6 +13,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..catalog.films import CatalogFilm, film_by_id, only_film_named
+from ..posters.fetcher import want_posters
 from ..security.signing import serializer
 from ..tables import films, movies, now
 from ..web import convertors  # noqa: F401 (registers {…:row_id} for the routes below)
@@ -195,6 +196,8 @@ async def insert_movie(
         "now": timestamp,
         "new_watched_at": timestamp if watched else None,
     }
+    if film:
+        want_posters(request, [film.id])
     try:
         return await request.app.state.db.write_returning(INSERT_MOVIE, ListedMovie, **values)
     except IntegrityError:

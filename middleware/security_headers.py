@@ -35,7 +35,8 @@ class SecurityHeaders:
                     message["headers"] = [secure_cookie(name, value) for name, value in message["headers"]]
                 if not is_static:
                     # Pages hold a user's list: never kept where Back or a shared cache could show it later.
-                    headers["Cache-Control"] = "no-store"
+                    # Only a route that says otherwise is kept (the posters, "private").
+                    headers.setdefault("Cache-Control", "no-store")
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

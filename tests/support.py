@@ -6,6 +6,7 @@ import os
 import re
 import secrets
 from html.parser import HTMLParser
+from pathlib import Path
 
 from httpx import AsyncClient, Response
 from sqlalchemy import text
@@ -14,6 +15,7 @@ from flicklist.db import make_engine
 from flicklist.settings import Settings, load_settings
 
 PASSWORD = "correct horse battery staple"
+DATA = Path(__file__).parent / "data"  # small files in the formats of IMDb's datasets
 POSTGRES_URL = os.environ.get("FLICKLIST_TEST_DATABASE_URL", "")
 
 
@@ -63,7 +65,10 @@ class Visitor:
 
     async def movie_id(self, title: str, page: str = "/") -> int:
         html = (await self.get(page)).text
-        row = rf'<li class="movie">\s*<span class="title">{re.escape(title)}</span>\s*<form action="/movies/(\d+)/'
+        row = (
+            r'<li class="movie">\s*<img class="poster"[^>]*>\s*<div class="movie-body">\s*'
+            rf'<span class="title">{re.escape(title)}</span>\s*<form action="/movies/(\d+)/'
+        )
         match = re.search(row, html)
         assert match, f"{title!r} is not on {page}"
         return int(match.group(1))

@@ -2,18 +2,15 @@
 keys move through them, Enter picks one and the add posts that film; Escape closes."""
 
 import asyncio
-from pathlib import Path
 
 import pytest
 from browser_support import LiveServer, axe_violations, emails, register, require_chromium
 from playwright.async_api import expect
-from support import live_database_url
+from support import DATA, live_database_url
 
 from flicklist.catalog.load import load_catalog
 from flicklist.db import Database
 from flicklist.migrations import upgrade
-
-DATA = Path(__file__).parent.parent / "data"
 
 
 @pytest.fixture(scope="module")

@@ -2,24 +2,11 @@
 film, rows showing year, runtime and genres, duplicates decided by film."""
 
 import re
-from pathlib import Path
 
 import pytest
-from sqlalchemy import select
-from support import flashes, text_of, texts_of_class
+from support import DATA, flashes, text_of, texts_of_class
 
 from flicklist.catalog.load import load_catalog
-from flicklist.tables import films
-
-DATA = Path(__file__).parent.parent / "data"
-
-
-@pytest.fixture
-async def catalog(app):
-    await load_catalog(app.state.db, DATA / "title.basics.tsv", DATA / "title.ratings.tsv")
-    async with app.state.db.engine.connect() as connection:
-        rows = await connection.execute(select(films.c.imdb_id, films.c.id))
-        return dict(rows.all())
 
 
 def rows_of(page: str) -> list[str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
+from support import DATA
 
 from flicklist.catalog.imdb_files import BadFile
 from flicklist.catalog.load import load_catalog
@@ -16,7 +17,6 @@ from flicklist.catalog.progress import ProgressBar
 from flicklist.catalog.synthetic import write as write_synthetic
 from flicklist.tables import catalog_loads, films
 
-DATA = Path(__file__).parent.parent / "data"
 BASICS, RATINGS = DATA / "title.basics.tsv", DATA / "title.ratings.tsv"
 
 

@@ -1,14 +1,11 @@
 """Catalog search: one table of queries and the films expected on top, the same on SQLite and
 PostgreSQL (CI runs this file on both)."""
 
-from pathlib import Path
-
 import pytest
+from support import DATA
 
 from flicklist.catalog.load import load_catalog
 from flicklist.catalog.search import search
-
-DATA = Path(__file__).parent.parent / "data"
 
 # (query, the expected hits as "title (year)", best first)
 QUERIES = [

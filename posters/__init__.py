@@ -1,0 +1,1 @@
+"""Film posters: fetched from TMDB in the background, kept in the poster folder, served by FlickList."""
