@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import uvicorn
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.exc import DBAPIError
 from starlette.applications import Starlette
 
@@ -22,9 +22,10 @@ from .catalog.load import load_catalog
 from .catalog.progress import ProgressBar
 from .db import Database, UnsupportedDatabaseURL
 from .migrations import current_revision, head_revision, upgrade
+from .posters import store as poster_store
 from .security.passwords import check_password, hash_password
 from .settings import InvalidSetting, load_settings
-from .tables import catalog_loads, passkeys, recovery_codes, totp_secrets, users
+from .tables import catalog_loads, film_posters, passkeys, recovery_codes, totp_secrets, users
 
 
 def tune_garbage_collector() -> None:
@@ -216,6 +217,7 @@ def catalog_link(args: argparse.Namespace) -> int:
     return 0
 
 
+POSTER_STATES = select(film_posters.c.state, func.count()).group_by(film_posters.c.state)
 LAST_LOAD = select(catalog_loads).order_by(catalog_loads.c.id.desc()).limit(1)
 
 
@@ -227,6 +229,13 @@ def catalog_status(args: argparse.Namespace) -> int:
     _, loaded_at, source, added, updated, count = rows[0]
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(loaded_at))
     print(f"{count:,} films, last loaded {when} from {source} ({added:,} added, {updated:,} updated).")
+    if not load_settings().tmdb_api_key:
+        print("Posters: placeholders only (FLICKLIST_TMDB_API_KEY is not set).")
+        return 0
+    states = dict(asyncio.run(with_database(lambda db: db.fetch_all(POSTER_STATES))))
+    waiting = states.get(poster_store.RETRY, 0) + states.get(poster_store.FETCHING, 0)
+    stored, missing = states.get(poster_store.STORED, 0), states.get(poster_store.MISSING, 0)
+    print(f"Posters: {stored:,} stored, {missing:,} that TMDB has none of, {waiting:,} to be tried again.")
     return 0
 
 

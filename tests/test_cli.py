@@ -139,6 +139,7 @@ def test_the_catalog_commands_load_report_and_refuse_a_bad_file(empty_database_u
     assert loaded.stderr == "", "no progress bar when not on a terminal"
     status = cli("catalog", "status", database_url=empty_database_url)
     assert status.stdout.startswith("14 films, last loaded ") and "from title.basics.tsv" in status.stdout
+    assert "Posters: placeholders only (FLICKLIST_TMDB_API_KEY is not set)." in status.stdout
     bad = tmp_path / "title.basics.tsv"
     bad.write_text((data / "title.basics.tsv").read_text().replace("\t1995\t", "\tsoon\t"))
     refused = cli("catalog", "load", str(bad), database_url=empty_database_url)
