@@ -117,12 +117,13 @@ async def test_without_a_key_nobody_asks_tmdb_and_rows_show_placeholders(catalog
         await ann.register("ann@example.com")
         await ann.post("/movies", {"film": str(catalog[HEAT])})
         await ann.add("My cousin's wedding video")
-        await ann.get(f"/films/{catalog[HEAT]}")
+        film_page = (await ann.get(f"/films/{catalog[HEAT]}")).text
         await ann.get("/films/search?q=heat")
         await asyncio.sleep(0.3)
         placeholder = await poster_of(ann, catalog[HEAT])
         page = (await ann.get("/")).text
     assert tmdb.asked == []
+    assert "TMDB" not in film_page
     assert placeholder.headers["content-type"].startswith("image/svg+xml")
     assert "Heat" in placeholder.text and "1995" in placeholder.text
     assert 'src="/posters/placeholder.svg?title=My%20cousin%27s%20wedding%20video"' in page
