@@ -13,6 +13,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
 from . import auth
+from .catalog.search import SearchCache
 from .db import Database
 from .features import (
     account,
@@ -138,5 +139,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.settings = settings
     app.state.db = db
+    app.state.searches = SearchCache()
     app.state.posters = None  # the poster fetcher, when a TMDB key is set (lifespan)
     return app

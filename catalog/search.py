@@ -6,18 +6,25 @@ Each database finds the candidates with its own index (SQLite: FTS5; PostgreSQL:
 GIN index), both over the same folded `search_key`, and takes the first CANDIDATES in id
 order: the loader numbers a catalog's films most-voted first, so these are about the most
 popular, and FTS5 yields them in that order without sorting every match (a common word
-matches a hundred thousand films). The ranking is done here, so both databases agree."""
+matches a hundred thousand films). The ranking is done here, so both databases agree.
 
+Each worker keeps the results of recent searches (`SearchCache`) for as long as the catalog
+is the one they were found in: people typing the same beginnings ("the", "star w") are
+answered without searching again, and a completed `flicklist catalog load`, in any process,
+starts the cache afresh."""
+
+from collections import OrderedDict
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import bindparam, func, select, text
 
 from ..db import Database
-from ..tables import films
+from ..tables import catalog_loads, films
 from .text import search_key, words_and_year
 
 RESULTS = 10
-CANDIDATES = 200
+CANDIDATES = 30
+CACHED_SEARCHES = 4096
 
 
 class Film(NamedTuple):
@@ -67,6 +74,30 @@ def ranked(candidates: list[Film], key: str, year: int | None) -> list[Film]:
 
     unique = {film.id: film for film in candidates if year is None or film.year == year}
     return sorted(unique.values(), key=rank)[:RESULTS]
+
+
+LAST_LOAD = select(func.max(catalog_loads.c.id))
+
+
+class SearchCache:
+    def __init__(self, entries: int = CACHED_SEARCHES) -> None:
+        self.entries = entries
+        self.results: OrderedDict[tuple, list[Film]] = OrderedDict()
+
+    async def search(self, db: Database, query: str) -> list[Film]:
+        """What `search` finds, from the cache when this catalog was searched for the same words."""
+        key, year = words_and_year(query[:200])
+        if not key:
+            return []
+        cache_key = ((await db.fetch_all(LAST_LOAD))[0][0], key, year)
+        if (found := self.results.get(cache_key)) is not None:
+            self.results.move_to_end(cache_key)
+            return found
+        found = await search(db, query)
+        self.results[cache_key] = found
+        if len(self.results) > self.entries:
+            self.results.popitem(last=False)
+        return found
 
 
 async def search(db: Database, query: str) -> list[Film]:

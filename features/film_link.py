@@ -8,7 +8,6 @@ from starlette.routing import Route
 
 from ..catalog.films import film_by_id
 from ..catalog.link import link_movie
-from ..catalog.search import search
 from ..posters.fetcher import want_posters
 from ..tables import movies
 from ..web import convertors  # noqa: F401 (registers {…:row_id} for the routes below)
@@ -34,7 +33,7 @@ async def the_users_entry(request: Request) -> tuple[str, bool]:
 async def which_film_page(request: Request) -> Response:
     title, _ = await the_users_entry(request)
     query = request.query_params.get("q", title)[:200]
-    found = await search(request.app.state.db, query)
+    found = await request.app.state.searches.search(request.app.state.db, query)
     context = {"movie_id": request.path_params["movie_id"], "title": title, "query": query, "films": found}
     return page(request, "templates/which_film.html", context)
 

@@ -140,3 +140,12 @@ async def test_a_films_page_shows_the_film_and_what_this_user_did_with_it(user, 
     amelie = text_of((await user.get(f"/films/{catalog['tt0000106']}")).text)
     assert "Original title: Le fabuleux destin d'Amélie Poulain" in amelie
     assert (await user.get("/films/999999")).status_code == 404
+
+
+async def test_a_catalog_reload_shows_in_the_search_at_once(user, app, catalog, tmp_path):
+    assert "Heat Lightning" not in (await user.get("/films/search?q=heat")).text
+    basics = tmp_path / "title.basics.tsv"
+    added = "tt0000199\tmovie\tHeat Lightning\tHeat Lightning\t0\t1934\t\\N\t63\tDrama\n"
+    basics.write_text((DATA / "title.basics.tsv").read_text() + added)
+    await load_catalog(app.state.db, basics, DATA / "title.ratings.tsv")
+    assert "Heat Lightning" in (await user.get("/films/search?q=heat")).text, "not an answer remembered from before"
