@@ -1,29 +1,30 @@
 """The catalog's part of `make bench`: loading a synthetic 12-million-line title.basics file
-(about a million films), searching it as the add field does, GET / with catalog films
+(about a million films), searching it as the add field does (typed beginnings of titles, and searches none of
+which repeats), GET / with catalog films
 against free-text ones, and GET / while the catalog reloads. BENCH_CATALOG_LINES (default
-12,000,000) sets the file's size."""
+12,000,000) sets the file's size; BENCH_CATALOG_DIR keeps the generated files between runs."""
 
 import asyncio
 import os
+import random
 import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote_plus
 
-from sqlalchemy import text, update
+from sqlalchemy import select, text, update
 
 from flicklist.catalog.synthetic import write as write_synthetic
 from flicklist.db import make_engine
 from flicklist.migrations import upgrade
-from flicklist.tables import movies
+from flicklist.tables import films, movies
 
 LINES = int(os.environ.get("BENCH_CATALOG_LINES", "12000000"))
-# A mix of 1- to 3-word queries as people type them (the synthetic titles' words).
-QUERIES = [
-    "love", "the dark", "night", "heat", "king", "amelie", "dream house", "the", "man", "secret garden",
-    "blood moon", "wild", "zero hero", "christmas", "game", "lost city", "the last war", "star", "black water",
-    "summer", "ghost", "road home", "the iron king", "angel", "caf%C3%A9", "mission", "big money", "cold heart",
-]  # fmt: skip
+# Where the synthetic files are made (once; the same seed gives the same files), if not the run's own folder.
+DATA_DIR = os.environ.get("BENCH_CATALOG_DIR", "")
+SEARCHES = 20_000
+POPULAR_FILMS = 50_000
 MEASURE_PEAK = (
     "import resource, subprocess, sys; code = subprocess.call(sys.argv[1:]); "
     "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024, file=sys.stderr); sys.exit(code)"
@@ -59,11 +60,45 @@ def link_the_bench_users_movies(database_url: str) -> None:
     asyncio.run(link())
 
 
-def search_script(headers: dict[str, str]) -> str:
+def typed_queries(catalog_url: str, count: int, seed: int) -> list[str]:
+    """What people type into the add field: the first one to three words of a film's title,
+    the last often half-typed ("the dar"), for films drawn from the POPULAR_FILMS most voted
+    with a long tail (Zipf: the n-th most popular is searched for 1/n as often as the first)."""
+
+    async def popular_titles() -> list[str]:
+        engine = make_engine(catalog_url)
+        async with engine.connect() as connection:
+            found = await connection.execute(select(films.c.title).where(films.c.id <= POPULAR_FILMS).order_by("id"))
+            titles = [title for (title,) in found]
+        await engine.dispose()
+        return titles
+
+    titles = asyncio.run(popular_titles())
+    chooser = random.Random(seed)
+    queries = []
+    for title in chooser.choices(titles, weights=[1 / rank for rank in range(1, len(titles) + 1)], k=count):
+        words = title.lower().split()[: chooser.randint(1, 3)]
+        if len(words[-1]) > 2 and chooser.random() < 0.5:
+            words[-1] = words[-1][: chooser.randint(2, len(words[-1]) - 1)]
+        queries.append(" ".join(words))
+    return queries
+
+
+def without_repeats(queries: list[str]) -> list[str]:
+    return list(dict.fromkeys(queries))
+
+
+def repeated_share(queries: list[str]) -> float:
+    """How many searches ask what an earlier one asked (which a worker's search cache answers)."""
+    return 1 - len(set(queries)) / len(queries)
+
+
+def search_script(headers: dict[str, str], queries: list[str]) -> str:
+    """wrk's Lua: the queries in order, each once, over and over."""
     header_lines = "\n".join(f'wrk.headers["{name}"] = "{value}"' for name, value in headers.items())
-    queries = ", ".join(f'"{query.replace(" ", "+")}"' for query in QUERIES)
+    quoted = ", ".join(f'"{quote_plus(query)}"' for query in queries)
     return f"""{header_lines}
-queries = {{{queries}}}
+queries = {{{quoted}}}
 counter = 0
 request = function()
   counter = counter + 1
@@ -74,6 +109,7 @@ end
 
 def prepare(folder: str, catalog_url: str) -> tuple[Path, Path, float, int]:
     """The synthetic files (made once per folder) and a catalog database loaded from them."""
+    folder = DATA_DIR or folder
     basics, ratings = Path(folder) / "title.basics.tsv.gz", Path(folder) / "title.ratings.tsv.gz"
     if not basics.exists():
         print(f"bench: generating a {LINES:,}-line title.basics file…", file=sys.stderr)

@@ -299,8 +299,13 @@ def run_catalog(database_url: str, folder: str) -> tuple[list[tuple[str, dict]],
         results.append((f"GET / with 100 free-text movies (median of {ROUNDS})", page_free))
         results.append((f"GET / with 100 catalog films (median of {ROUNDS})", page_linked))
         headers = {"Cookie": linked_cookie, "HX-Request": "true"}
-        searching = wrk(linked.url + "/", catalog_bench.search_script(headers))
-        results.append(("GET /films/search, 1- to 3-word queries, 1,000,000 films", searching))
+        typed = catalog_bench.typed_queries(catalog_url, catalog_bench.SEARCHES, seed=2)
+        fresh = catalog_bench.without_repeats(catalog_bench.typed_queries(catalog_url, 4 * catalog_bench.SEARCHES, 3))
+        searching = wrk(linked.url + "/", catalog_bench.search_script(headers, typed))
+        searching_fresh = wrk(linked.url + "/", catalog_bench.search_script(headers, fresh))
+        repeats = catalog_bench.repeated_share(typed)
+        results.append((f"GET /films/search, {len(typed):,} typed searches ({repeats:.0%} repeats)", searching))
+        results.append((f"GET /films/search, {len(fresh):,} searches, none repeated", searching_fresh))
         page_before = wrk(linked.url + "/", lua_for("GET", "/", {"Cookie": linked_cookie}))
         command, env = catalog_bench.load_command(catalog_url, basics, ratings)
         reload = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -322,11 +327,13 @@ def run_catalog(database_url: str, folder: str) -> tuple[list[tuple[str, dict]],
             f"{load_seconds:.0f} s, {load_peak} MB",
             load_seconds < load_limit and load_peak < 300,
         ),
-        ("search requests/s (SQLite target)", ">= 1,000", f"{searching['rps']:.0f}", searching["rps"] >= 1000),
-        ("search p99 (SQLite target)", "< 20 ms", f"{searching['p99']:.1f} ms", searching["p99"] < 20),
         ("GET / requests/s, catalog films vs free text", "within 10%", f"{likeness:.0%}", likeness >= 0.9),
         ("GET / p99 during a catalog reload vs before", "<= 2x", f"{reload_ratio:.2f}x", reload_ratio <= 2),
     ]
+    for mix, measured in (("typed searches", searching), ("none repeated", searching_fresh)):
+        rps, p99 = measured["rps"], measured["p99"]
+        targets.append((f"search requests/s, {mix} (SQLite target)", ">= 1,000", f"{rps:.0f}", rps >= 1000))
+        targets.append((f"search p99, {mix} (SQLite target)", "< 20 ms", f"{p99:.1f} ms", p99 < 20))
     return results, targets
 
 
