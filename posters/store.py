@@ -9,7 +9,7 @@ import secrets
 from pathlib import Path
 from typing import NamedTuple
 
-from sqlalchemy import BigInteger, bindparam, or_, select, update
+from sqlalchemy import BigInteger, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..db import Database
@@ -65,6 +65,18 @@ FOR_FILM = (
 )
 
 
+# The same for an entry on this user's list: its film's, or for a typed title the title alone.
+FOR_MOVIE = (
+    select(func.coalesce(films.c.title, movies.c.title), films.c.year, film_posters.c.file)
+    .select_from(
+        movies.outerjoin(films, films.c.id == movies.c.film_id).outerjoin(
+            film_posters, (film_posters.c.film_id == films.c.id) & (film_posters.c.state == STORED)
+        )
+    )
+    .where(movies.c.id == bindparam("movie_id"), movies.c.user_id == bindparam("user_id"))
+)
+
+
 class PosterOf(NamedTuple):
     title: str
     year: int | None
@@ -96,8 +108,13 @@ async def due_on_lists(db: Database, now: int, limit: int) -> list[int]:
     return [row[0] for row in await db.fetch_all(DUE_ON_LISTS, now=now, limit=limit)]
 
 
-async def poster_of(db: Database, film_id: int) -> PosterOf | None:
+async def poster_of_film(db: Database, film_id: int) -> PosterOf | None:
     rows = await db.fetch_all(FOR_FILM, film_id=film_id)
+    return PosterOf(*rows[0]) if rows else None
+
+
+async def poster_of_movie(db: Database, movie_id: int, user_id: int) -> PosterOf | None:
+    rows = await db.fetch_all(FOR_MOVIE, movie_id=movie_id, user_id=user_id)
     return PosterOf(*rows[0]) if rows else None
 
 
