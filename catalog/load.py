@@ -5,6 +5,7 @@ The files are read once, as streams, into temporary tables on the loader's own c
 the catalog in small transactions (added, or updated where something changed; ids never
 change), so the app's own writes wait a moment at most, never the whole load."""
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -182,41 +183,58 @@ async def merge(connection: AsyncConnection, staged: int, source: Path, lines: i
 
 
 async def stage(connection: AsyncConnection, table: Table, rows, file: DatasetFile, what: str, progress) -> int:
-    """Every row into `table`, BATCH at a time; returns how many."""
-    batch, count = [], 0
-    for row in rows:
-        batch.append(row)
-        if len(batch) == BATCH:
-            count += await insert_batch(connection, table, batch, count)
-            batch = []
-            if progress:
-                progress(what, file.position(), file.line_number)
+    """Every row into `table`, BATCH at a time; returns how many. A batch is written while
+    the next is read (the driver works on its own thread or socket)."""
+    batch, count, writing = [], 0, None
+    try:
+        for row in rows:
+            batch.append(row)
+            if len(batch) == BATCH:
+                if writing:
+                    await writing
+                writing = asyncio.ensure_future(insert_rows(connection, table, staged_values(table, batch, count)))
+                count += len(batch)
+                batch = []
+                if progress:
+                    progress(what, file.position(), file.line_number)
+    finally:
+        if writing:  # a bad line stops the reading: the batch being written finishes before anything else
+            await asyncio.wait([writing])
+    if writing:
+        writing.result()
     if batch:
-        count += await insert_batch(connection, table, batch, count)
+        await insert_rows(connection, table, staged_values(table, batch, count))
+        count += len(batch)
     if progress:
         progress(what, 1.0, file.line_number)
     return count
 
 
-async def insert_batch(connection: AsyncConnection, table: Table, batch: list, before: int) -> int:
-    if table is staged_films:
-        values = [
-            {
-                "n": before + offset + 1,
-                "imdb_id": film.imdb_id,
-                "title": film.title,
-                "original_title": film.original_title,
-                "search_key": search_key(film.title),
-                "year": film.year,
-                "runtime": film.runtime,
-                "genres": film.genres,
-                "details": film_details(film.year, film.runtime, film.genres),
-                "kind": film.kind,
-            }
-            for offset, film in enumerate(batch)
-        ]
+def staged_values(table: Table, batch: list, before: int) -> list[tuple]:
+    if table is not staged_films:
+        return batch
+    return [
+        (
+            before + offset + 1,
+            film.imdb_id,
+            film.title,
+            film.original_title,
+            search_key(film.title),
+            film.year,
+            film.runtime,
+            film.genres,
+            film_details(film.year, film.runtime, film.genres),
+            film.kind,
+        )
+        for offset, film in enumerate(batch)
+    ]
+
+
+async def insert_rows(connection: AsyncConnection, table: Table, rows: list[tuple]) -> None:
+    """Rows (in the table's column order) into a staging table on the driver itself, with
+    no work per row in SQLAlchemy: asyncpg's COPY, SQLite's executemany."""
+    driver = (await connection.get_raw_connection()).driver_connection
+    if connection.dialect.name == "postgresql":
+        await driver.copy_records_to_table(table.name, records=rows, columns=[column.name for column in table.columns])
     else:
-        values = [{"imdb_id": r.imdb_id, "rating": r.rating, "votes": r.votes} for r in batch]
-    await connection.execute(insert(table), values)
-    await connection.commit()
-    return len(batch)
+        await driver.executemany(f"INSERT INTO {table.name} VALUES ({', '.join('?' * len(table.columns))})", rows)

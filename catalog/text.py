@@ -7,7 +7,19 @@ import unicodedata
 YEAR = re.compile(r"^\(?(18[89]\d|19\d\d|20\d\d)\)?$")
 
 
+# ASCII's punctuation and symbols made space in one translate(): most titles are ASCII only.
+ASCII_NOT_ALNUM = {code: " " for code in range(128) if not chr(code).isalnum()}
+
+
 def search_key(text: str) -> str:
+    if text.isascii():
+        return " ".join(text.lower().translate(ASCII_NOT_ALNUM).split())
+    return folded(text)
+
+
+def folded(text: str) -> str:
+    """Any text's key: accents off (NFKD, combining marks dropped), case folded, every
+    character but letters and digits made space."""
     decomposed = unicodedata.normalize("NFKD", text)
     letters = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     return " ".join("".join(c if c.isalnum() else " " for c in letters).split())

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from support import DATA
 
 from flicklist.catalog.imdb_files import BadFile
-from flicklist.catalog.load import load_catalog
+from flicklist.catalog.load import BATCH, load_catalog
 from flicklist.catalog.progress import ProgressBar
 from flicklist.catalog.synthetic import write as write_synthetic
 from flicklist.tables import catalog_loads, films
@@ -106,6 +106,19 @@ async def test_a_truncated_gzip_file_is_refused_and_changes_nothing(app, tmp_pat
     assert await catalog_rows(app.state.db) == {}
     async with app.state.db.engine.connect() as connection:
         assert (await connection.execute(select(catalog_loads))).all() == [], "no load recorded"
+
+
+async def test_a_bad_line_after_many_films_stops_the_load_cleanly(app, tmp_path):
+    """Reading stops while a batch is being written: that write ends first, then nothing is kept."""
+    generated, _ = write_synthetic(tmp_path / "big", lines=150_000, seed=5)
+    bad = tmp_path / "title.basics.tsv"
+    lines = gzip.decompress(generated.read_bytes()).decode()
+    bad.write_text(lines + "tt9999999\tmovie\tA broken line\n")
+    with pytest.raises(BadFile, match=rf"^title.basics.tsv, line {lines.count(chr(10)) + 1}: expected 9"):
+        await load_catalog(app.state.db, bad)
+    assert await catalog_rows(app.state.db) == {}
+    result = await load_catalog(app.state.db, generated)
+    assert result.films > 2 * BATCH, "more films than one batch: the broken line came while one was being written"
 
 
 async def test_the_app_keeps_answering_while_the_catalog_loads(app, user, tmp_path):

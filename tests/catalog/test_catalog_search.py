@@ -2,10 +2,13 @@
 PostgreSQL (CI runs this file on both)."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from support import DATA
 
 from flicklist.catalog.load import load_catalog
 from flicklist.catalog.search import search
+from flicklist.catalog.text import folded, search_key
 
 # (query, the expected hits as "title (year)", best first)
 QUERIES = [
@@ -50,3 +53,9 @@ async def test_a_search_gives_at_most_ten_films(app, tmp_path):
     (tmp_path / "title.basics.tsv").write_text("\n".join(lines) + "\n")
     await load_catalog(db, tmp_path / "title.basics.tsv")
     assert len(await search(db, "star")) == 10
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
+def test_an_ascii_title_is_folded_as_any_other(title):
+    """search_key's shortcut for ASCII titles gives what the general folding gives."""
+    assert search_key(title) == folded(title)
