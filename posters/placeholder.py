@@ -7,7 +7,7 @@ import unicodedata
 import zlib
 from html import escape
 
-LINE_CHARACTERS = 13
+LINE_CHARACTERS = 11
 MAX_LINES = 5
 
 
@@ -35,5 +35,5 @@ def placeholder_svg(title: str, year: int | None) -> str:
         f'<rect width="120" height="180" rx="6" fill="{hex_colour(hue, 0.24, 0.4)}"/>'
         f'<rect x="6" y="6" width="108" height="168" rx="3" fill="none" stroke="{hex_colour(hue, 0.7, 0.55)}"/>'
         '<g fill="#fff" font-family="system-ui, sans-serif" text-anchor="middle">'
-        f'<text font-size="15" font-weight="600">{text}</text>{year_text}</g></svg>'
+        f'<text font-size="14" font-weight="600">{text}</text>{year_text}</g></svg>'
     )
