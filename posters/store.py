@@ -38,7 +38,7 @@ SETTLE = (
     update(film_posters)
     .where(film_posters.c.film_id == bindparam("film_id"))
     .values(state=bindparam("state"), file=bindparam("file"), tries=bindparam("tries"), next_try_at=bindparam("at"))
-    .returning(film_posters.c.film_id)
+    .returning(film_posters.c.tries)
 )
 IMDB_ID = select(films.c.imdb_id).where(films.c.id == bindparam("film_id"))
 # Films on someone's list whose poster is neither stored nor waiting out a retry or a claim.
