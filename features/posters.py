@@ -12,6 +12,7 @@ from starlette.routing import Route
 from ..posters.placeholder import placeholder_svg
 from ..posters.store import PosterOf, poster_of_film, poster_of_movie
 from ..web import convertors  # noqa: F401 (registers {…:row_id} for the routes below)
+from .film_page import NO_SUCH_FILM
 from .watchlist import NOT_ON_YOUR_LIST
 
 # A stored poster does not change; a placeholder may give way to a poster soon after.
@@ -31,7 +32,7 @@ def poster_response(request: Request, poster: PosterOf) -> Response:
 async def film_poster(request: Request) -> Response:
     poster = await poster_of_film(request.app.state.db, request.path_params["film_id"])
     if poster is None:
-        raise HTTPException(404, "That film is not in the catalog.")
+        raise HTTPException(404, NO_SUCH_FILM)
     return poster_response(request, poster)
 
 

@@ -21,6 +21,11 @@ FETCHING, STORED, MISSING, RETRY = "fetching", "stored", "missing", "retry"
 CLAIM_SECONDS = 5 * 60  # a worker that dies mid-fetch holds its claim no longer than this
 
 
+def is_due(timestamp):
+    """A film whose poster is not stored and whose claim or wait is over."""
+    return (film_posters.c.state != STORED) & (film_posters.c.next_try_at <= timestamp)
+
+
 def claim_statement(insert):
     timestamp = bindparam("now", type_=BigInteger)
     statement = insert(film_posters).values(
@@ -29,7 +34,7 @@ def claim_statement(insert):
     return statement.on_conflict_do_update(
         index_elements=[film_posters.c.film_id],
         set_={"state": FETCHING, "next_try_at": timestamp + CLAIM_SECONDS},
-        where=(film_posters.c.state != STORED) & (film_posters.c.next_try_at <= timestamp),
+        where=is_due(timestamp),
     ).returning(film_posters.c.tries)
 
 
@@ -50,7 +55,7 @@ DUE_ON_LISTS = (
         movies.c.film_id.is_not(None),
         or_(
             film_posters.c.film_id.is_(None),
-            (film_posters.c.state != STORED) & (film_posters.c.next_try_at <= bindparam("now", type_=BigInteger)),
+            is_due(bindparam("now", type_=BigInteger)),
         ),
     )
     .limit(bindparam("limit"))

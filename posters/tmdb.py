@@ -90,8 +90,9 @@ class TMDB:
         except httpx.HTTPError as error:
             raise TryLater(f"{path}: {type(error).__name__}") from error
         if response.status_code == 429:
-            self.pace.pause(retry_after(response))
-            raise TryLater(f"{path}: rate limited", retry_after(response))
+            wait = retry_after(response)
+            self.pace.pause(wait)
+            raise TryLater(f"{path}: rate limited", wait)
         body = json_object(response)
         if response.status_code == 401:
             raise KeyRefused(str(body.get("status_message") or "TMDB refused the API key."))

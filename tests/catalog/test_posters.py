@@ -42,7 +42,7 @@ def keyed(tmdb: FakeTMDB, **environment: str) -> dict[str, str]:
 
 
 @pytest.fixture
-async def make_fetcher(app, tmdb, tmp_path):
+async def make_fetcher(app, tmdb):
     """Poster fetchers on the app's database and poster folder, as a worker with a key runs
     them, driven a step at a time by the test (the app itself has no key, so no task of its own)."""
     stack = AsyncExitStack()
@@ -76,22 +76,43 @@ async def poster_of(visitor: Visitor, film_id: int):
     return await visitor.client.get(f"/films/{film_id}/poster")
 
 
-async def test_a_film_added_gets_its_poster_from_tmdb_which_flicklist_serves(
-    catalog, tmdb, make_settings_app, settings
-):
-    app = await make_settings_app(**keyed(tmdb, poster_dir=str(settings.poster_dir)))
-    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://testserver") as client:
-        ann = Visitor(client)
+async def poster_arriving(visitor: Visitor, film_id: int):
+    """The film's poster once the background fetch has stored it (10 s at most)."""
+    deadline = time.monotonic() + 10
+    while (poster := await poster_of(visitor, film_id)).headers["content-type"] != "image/png":
+        assert time.monotonic() < deadline, "the poster never arrived"
+        await asyncio.sleep(0.05)
+    return poster
+
+
+def row_poster_ids(page: str) -> list[str]:
+    return re.findall(r'src="/movies/(\d+)/poster"', page)
+
+
+@pytest.fixture
+async def make_ann(make_settings_app, settings):
+    """Ann, registered on an app of this test's database and poster folder, with the settings given."""
+    stack = AsyncExitStack()
+
+    async def make(**environment: str) -> Visitor:
+        app = await make_settings_app(poster_dir=str(settings.poster_dir), **environment)
+        client = AsyncClient(transport=ASGITransport(app=app), base_url="http://testserver")
+        ann = Visitor(await stack.enter_async_context(client))
         await ann.register("ann@example.com")
-        await ann.post("/movies", {"film": str(catalog[HEAT])})
-        deadline = time.monotonic() + 10
-        while (poster := await poster_of(ann, catalog[HEAT])).headers["content-type"] != "image/png":
-            assert time.monotonic() < deadline, "the poster never arrived"
-            await asyncio.sleep(0.05)
-        page = (await ann.get("/")).text
-        film_page = (await ann.get(f"/films/{catalog[HEAT]}")).text
-        [movie_id] = re.findall(r'src="/movies/(\d+)/poster"', page)
-        row_poster = await ann.client.get(f"/movies/{movie_id}/poster")
+        return ann
+
+    async with stack:
+        yield make
+
+
+async def test_a_film_added_gets_its_poster_from_tmdb_which_flicklist_serves(catalog, tmdb, make_ann):
+    ann = await make_ann(**keyed(tmdb))
+    await ann.post("/movies", {"film": str(catalog[HEAT])})
+    poster = await poster_arriving(ann, catalog[HEAT])
+    page = (await ann.get("/")).text
+    film_page = (await ann.get(f"/films/{catalog[HEAT]}")).text
+    [movie_id] = row_poster_ids(page)
+    row_poster = await ann.client.get(f"/movies/{movie_id}/poster")
     assert poster.content == row_poster.content == tmdb.posters[HEAT]
     assert f'src="/films/{catalog[HEAT]}/poster" alt="Poster: Heat"' in film_page
     assert "This product uses the TMDB API but is not endorsed or certified by TMDB." in film_page
@@ -101,35 +122,24 @@ async def test_a_film_added_gets_its_poster_from_tmdb_which_flicklist_serves(
     assert tmdb.url not in page and "tmdb" not in page.lower(), "the browser is never sent to TMDB"
 
 
-async def test_films_shown_by_the_search_get_their_posters(catalog, tmdb, make_settings_app, settings):
-    app = await make_settings_app(**keyed(tmdb, poster_dir=str(settings.poster_dir)))
-    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://testserver") as client:
-        ann = Visitor(client)
-        await ann.register("ann@example.com")
-        listbox = (await ann.get("/films/search?q=dune")).text
-        assert f'<img class="poster" src="/films/{catalog["tt0000107"]}/poster" alt=""' in listbox
-        deadline = time.monotonic() + 10
-        while (await poster_of(ann, catalog["tt0000108"])).headers["content-type"] != "image/png":
-            assert time.monotonic() < deadline, "the poster of a film the search showed never arrived"
-            await asyncio.sleep(0.05)
+async def test_films_shown_by_the_search_get_their_posters(catalog, tmdb, make_ann):
+    ann = await make_ann(**keyed(tmdb))
+    listbox = (await ann.get("/films/search?q=dune")).text
+    assert f'<img class="poster" src="/films/{catalog["tt0000107"]}/poster" alt=""' in listbox
+    await poster_arriving(ann, catalog["tt0000108"])
     assert {asked.path for asked in tmdb.finds()} >= {"/3/find/tt0000107", "/3/find/tt0000108"}
 
 
-async def test_without_a_key_nobody_asks_tmdb_and_rows_show_placeholders(catalog, tmdb, make_settings_app, settings):
-    # TMDB's address alone is not enough.
-    app = await make_settings_app(tmdb_api_url=f"{tmdb.url}/3", poster_dir=str(settings.poster_dir))
-    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://testserver") as client:
-        ann = Visitor(client)
-        await ann.register("ann@example.com")
-        await ann.post("/movies", {"film": str(catalog[HEAT])})
-        await ann.add("My cousin's <wedding> video")
-        film_page = (await ann.get(f"/films/{catalog[HEAT]}")).text
-        await ann.get("/films/search?q=heat")
-        await asyncio.sleep(0.3)
-        placeholder = await poster_of(ann, catalog[HEAT])
-        page = (await ann.get("/")).text
-        row_ids = re.findall(r'src="/movies/(\d+)/poster"', page)
-        rows = [await ann.client.get(f"/movies/{movie_id}/poster") for movie_id in row_ids]
+async def test_without_a_key_nobody_asks_tmdb_and_rows_show_placeholders(catalog, tmdb, make_ann):
+    ann = await make_ann(tmdb_api_url=f"{tmdb.url}/3")  # TMDB's address alone is not enough
+    await ann.post("/movies", {"film": str(catalog[HEAT])})
+    await ann.add("My cousin's <wedding> video")
+    film_page = (await ann.get(f"/films/{catalog[HEAT]}")).text
+    await ann.get("/films/search?q=heat")
+    await asyncio.sleep(0.3)
+    placeholder = await poster_of(ann, catalog[HEAT])
+    page = (await ann.get("/")).text
+    rows = [await ann.client.get(f"/movies/{movie_id}/poster") for movie_id in row_poster_ids(page)]
     assert tmdb.asked == []
     assert "TMDB" not in film_page
     assert placeholder.headers["content-type"].startswith("image/svg+xml")
@@ -147,7 +157,7 @@ async def test_a_placeholder_is_a_card_of_the_title_and_year_in_a_colour_of_its_
     assert heat.text == heat_again.text and fill(heat) != fill(dune)
     assert "Dune" in dune.text and "1984" in dune.text
     await user.add("<script>alert(1)</script> & co")
-    [movie_id] = re.findall(r'src="/movies/(\d+)/poster"', (await user.get("/")).text)
+    [movie_id] = row_poster_ids((await user.get("/")).text)
     typed = await user.client.get(f"/movies/{movie_id}/poster")
     words = "".join(ElementTree.fromstring(typed.text).itertext())  # well-formed: the title is text, not markup
     assert "<script>" in words and "& co" in words
@@ -156,7 +166,7 @@ async def test_a_placeholder_is_a_card_of_the_title_and_year_in_a_colour_of_its_
 
 async def test_a_rows_poster_is_its_owners_alone(user, make_visitor):
     await user.add("Our holiday in Wales")
-    [movie_id] = re.findall(r'src="/movies/(\d+)/poster"', (await user.get("/")).text)
+    [movie_id] = row_poster_ids((await user.get("/")).text)
     assert "Wales" in (await user.client.get(f"/movies/{movie_id}/poster")).text
     bob = await make_visitor()
     await bob.register("bob@example.com")
