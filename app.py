@@ -17,6 +17,7 @@ from .catalog.search import SearchCache
 from .db import Database
 from .features import (
     account,
+    diary,
     film_link,
     film_page,
     film_search,
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *film_search.routes,
         *film_link.routes,
         *film_page.routes,
+        *diary.routes,
         *posters.routes,
         *account.routes,
         *second_factors.routes,

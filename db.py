@@ -164,6 +164,31 @@ class Database:
             raise driver_error(sql, parameters, error) from error
         return None if found is None else row(*found)
 
+    async def write_together(self, *steps: tuple[Executable, dict[str, Any]]) -> list[Sequence[Any] | None]:
+        """Several writes as one transaction, on the same direct paths as write_returning: all
+        commit or none does. Each step is (statement, values); the answer is each step's first
+        RETURNING row (None where it returned none)."""
+        found: list[Sequence[Any] | None] = []
+        sql, parameters = "BEGIN", []
+        try:
+            if self.sqlite is not None:
+                writer = await self.sqlite.writer()
+                async with self.write_lock, self.sqlite.transaction(writer):
+                    for statement, values in steps:
+                        sql, parameters = self.sql_and_values(statement, values)
+                        rows = await writer.execute_fetchall(sql, parameters)
+                        found.append(rows[0] if rows else None)
+                return found
+            async with self.engine.connect() as connection:
+                driver = (await connection.get_raw_connection()).driver_connection
+                async with driver.transaction():
+                    for statement, values in steps:
+                        sql, parameters = self.sql_and_values(statement, values)
+                        found.append(await driver.fetchrow(sql, *parameters))
+                return found
+        except DRIVER_ERRORS as error:
+            raise driver_error(sql, parameters, error) from error
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncConnection]:
         if self.write_lock is None:
@@ -209,6 +234,18 @@ class SQLiteConnections:
     async def writer(self) -> aiosqlite.Connection:
         _, writer = await self.threads()
         return writer
+
+    @staticmethod
+    @asynccontextmanager
+    async def transaction(writer: aiosqlite.Connection) -> AsyncIterator[None]:
+        """A transaction on the (autocommit) writer: committed if the block finishes, else rolled back."""
+        await writer.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            await writer.execute("ROLLBACK")
+            raise
+        await writer.execute("COMMIT")
 
     def reader_on_loop(self) -> sqlite3.Connection:
         if self.loop_reader is None:

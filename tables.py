@@ -12,6 +12,7 @@ from sqlalchemy import (
     LargeBinary,
     SmallInteger,
     String,
+    Text,
     UniqueConstraint,
     text,
 )
@@ -52,7 +53,8 @@ class Movie(Base):
     __tablename__ = "movies"
     __table_args__ = (
         UniqueConstraint("user_id", "title_key", name="uq_movies_user_title"),
-        CheckConstraint("rating BETWEEN 1 AND 5", name="ck_movies_rating"),
+        # In half stars: 1 is ½ a star, 10 is five stars (diary/ratings.py).
+        CheckConstraint("rating BETWEEN 1 AND 10", name="ck_movies_rating"),
         Index("ix_movies_user_watched", "user_id", "watched", "id"),
     )
 
@@ -65,10 +67,46 @@ class Movie(Base):
     rating: Mapped[int | None] = mapped_column(SmallInteger)
     added_at: Mapped[int] = mapped_column(BigInteger, default=now)
     watched_at: Mapped[int | None] = mapped_column(BigInteger)
+    # The year as typed or imported, for an entry no catalog film names (the film has its own).
+    year: Mapped[int | None] = mapped_column(SmallInteger)
     # The catalog film this is, if known (then title_key is "film:<id>": see migration 0005).
     film_id: Mapped[int | None] = mapped_column(
         ForeignKey("films.id", ondelete="SET NULL", name="fk_movies_film_id"), index=True
     )
+
+
+class Viewing(Base):
+    """One time a person watched a film on their list: the diary's entry. `watched_on` is the
+    date as ISO text ("2026-11-25"), which sorts and compares the same on both databases."""
+
+    __tablename__ = "viewings"
+    __table_args__ = (
+        CheckConstraint("rating BETWEEN 1 AND 10", name="ck_viewings_rating"),
+        Index("ix_viewings_user_diary", "user_id", "watched_on", "id"),
+        Index("ix_viewings_movie", "movie_id", "watched_on"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    movie_id: Mapped[int] = mapped_column(ForeignKey("movies.id", ondelete="CASCADE"))
+    watched_on: Mapped[str] = mapped_column(String(10))
+    rating: Mapped[int | None] = mapped_column(SmallInteger)
+    rewatch: Mapped[bool] = mapped_column(Boolean, default=False)
+    review: Mapped[str] = mapped_column(Text, default="")
+    tags: Mapped[str] = mapped_column(String(1000), default="")
+    created_at: Mapped[int] = mapped_column(BigInteger, default=now)
+
+
+class Trash(Base):
+    """What a person deleted, as JSON, kept for the Undo in the banner (diary/trash.py): a
+    movie with its viewings and reviews is more than a signed token in a cookie can carry."""
+
+    __tablename__ = "trash"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    deleted_at: Mapped[int] = mapped_column(BigInteger, index=True)
+    contents: Mapped[str] = mapped_column(Text)
 
 
 class LoginThrottle(Base):
@@ -201,6 +239,8 @@ class FilmPoster(Base):
 users = User.__table__
 login_sessions = LoginSession.__table__
 movies = Movie.__table__
+viewings = Viewing.__table__
+trash = Trash.__table__
 login_throttle = LoginThrottle.__table__
 passkeys = Passkey.__table__
 totp_secrets = TotpSecret.__table__

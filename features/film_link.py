@@ -1,7 +1,5 @@
 """ "Which film is this?": linking a free-text entry on a list to a catalog film."""
 
-from sqlalchemy import bindparam, select
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -9,29 +7,15 @@ from starlette.routing import Route
 from ..catalog.films import film_by_id
 from ..catalog.link import link_movie
 from ..posters.fetcher import want_posters
-from ..tables import movies
 from ..web import convertors  # noqa: F401 (registers {…:row_id} for the routes below)
 from ..web.flash import flash
 from ..web.forms import form_fields
 from ..web.rendering import go_to, page
-from .watchlist import NOT_ON_YOUR_LIST
-
-ENTRY = select(movies.c.title, movies.c.watched).where(
-    movies.c.id == bindparam("movie_id"), movies.c.user_id == bindparam("user_id")
-)
-
-
-async def the_users_entry(request: Request) -> tuple[str, bool]:
-    rows = await request.app.state.db.fetch_all(
-        ENTRY, movie_id=request.path_params["movie_id"], user_id=request.state.user.id
-    )
-    if not rows:
-        raise HTTPException(404, NOT_ON_YOUR_LIST)
-    return rows[0][0], bool(rows[0][1])
+from .film_page import the_users_entry
 
 
 async def which_film_page(request: Request) -> Response:
-    title, _ = await the_users_entry(request)
+    title = (await the_users_entry(request, request.path_params["movie_id"])).title
     query = request.query_params.get("q", title)[:200]
     found = await request.app.state.searches.search(request.app.state.db, query)
     context = {"movie_id": request.path_params["movie_id"], "title": title, "query": query, "films": found}
@@ -39,7 +23,8 @@ async def which_film_page(request: Request) -> Response:
 
 
 async def link_to_film(request: Request) -> Response:
-    title, watched = await the_users_entry(request)
+    entry = await the_users_entry(request, request.path_params["movie_id"])
+    title, watched = entry.title, entry.watched
     picked = (await form_fields(request, "film"))["film"]
     film = await film_by_id(request.app.state.db, int(picked)) if picked.isdigit() and len(picked) <= 9 else None
     back_to = "/watched" if watched else "/"

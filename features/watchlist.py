@@ -1,10 +1,9 @@
 """The watchlist: each user's own movies, to add, cross off, rate, put back and delete."""
 
-from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple, TypeVar
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-from itsdangerous import BadSignature
 from sqlalchemy import Executable, bindparam, delete, insert, literal_column, select, update
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
@@ -13,15 +12,25 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..catalog.films import CatalogFilm, film_by_id, only_film_named
+from ..diary.days import today
+from ..diary.ratings import RATING_RULE, RATINGS
+from ..diary.trash import take_back, throw_away
+from ..diary.viewings import (
+    DETAILS,
+    LAST_WATCHED,
+    LOG_CROSSED_OFF,
+    MARK_WATCHED,
+    NEWEST_FIRST,
+    TIMES_WATCHED,
+    VIEWING_FIELDS_STORED,
+)
 from ..posters.fetcher import want_posters
-from ..security.signing import serializer
-from ..tables import films, movies, now
+from ..tables import films, movies, now, viewings
 from ..web import convertors  # noqa: F401 (registers {…:row_id} for the routes below)
 from ..web.flash import flash
 from ..web.forms import clean_text, form_fields, refuse_form
 from ..web.rendering import after_post, page
 
-Row = TypeVar("Row")
 TITLE_MAX = 200
 TERRIBLE_MOVIES = {
     title.casefold()
@@ -35,11 +44,6 @@ TERRIBLE_MOVIES = {
 }
 NOT_ON_YOUR_LIST = "That movie is not on your list."
 NOT_IN_CATALOG = "That film is not in the catalog (any more). Type its title instead."
-RATINGS = ("1", "2", "3", "4", "5")
-RATING_RULE = "Choose a rating from 1 to 5 stars."
-
-
-UNDO_SECONDS = 15 * 60
 
 
 def check_title(title: str) -> str | None:
@@ -53,28 +57,28 @@ def check_title(title: str) -> str | None:
     return None
 
 
-def title_key(title: str, film_id: int | None) -> str:
+def title_key(title: str, film_id: int | None, year: int | None = None) -> str:
     """What makes an entry unique on a list: the film, if linked (two films called "Dune" are
-    two entries); else the title, case-blind."""
-    return f"film:{film_id}" if film_id is not None else title.casefold()
+    two entries); else the title, case-blind, with its year when one is known."""
+    if film_id is not None:
+        return f"film:{film_id}"
+    return f"{title.casefold()} ({year})" if year else title.casefold()
 
 
 class ListedMovie(NamedTuple):
     """A movie as a list shows it: the row shape of `LISTED`, which the row partials unpack
-    (`for id, title, rating, details, film_id in movies`), so a whole list can stay the
-    driver's plain tuples. `details` (year, runtime, genres) comes from the catalog film, if linked."""
+    (`for id, title, rating, details, film_id, last_watched, times in movies`), so a whole list
+    can stay the driver's plain tuples. `details` (year, runtime, genres) comes from the catalog
+    film, if linked, else the year as typed; `rating` is in half stars; `last_watched` is the
+    newest viewing's day and `times` how many viewings there are."""
 
     id: int
     title: str
     rating: int | None
     details: str | None = None
     film_id: int | None = None
-
-
-def of_the_film(column: str):
-    # Written out: SQLAlchemy leaves RETURNING's columns unqualified, which would leave a
-    # subquery built from table objects uncorrelated.
-    return literal_column(f"(SELECT films.{column} FROM films WHERE films.id = movies.film_id)")
+    last_watched: str | None = None
+    times: int = 0
 
 
 # In RETURNING (no joins there) the film's details come by subquery; the list pages join.
@@ -82,22 +86,17 @@ LISTED = (
     movies.c.id,
     movies.c.title,
     movies.c.rating,
-    of_the_film("details"),
+    # Written out: SQLAlchemy leaves RETURNING's columns unqualified, which would leave a
+    # subquery built from table objects uncorrelated.
+    literal_column(
+        "COALESCE((SELECT films.details FROM films WHERE films.id = movies.film_id), CAST(movies.year AS VARCHAR(4)))"
+    ),
     movies.c.film_id,
+    LAST_WATCHED,
+    TIMES_WATCHED,
 )
-
-
-class DeletedMovie(NamedTuple):
-    """What an undo needs to put a deleted movie back."""
-
-    title: str
-    watched: bool
-    rating: int | None
-    film_id: int | None = None
-
-
 MOVIES_ON_LIST = (
-    select(movies.c.id, movies.c.title, movies.c.rating, films.c.details, movies.c.film_id)
+    select(movies.c.id, movies.c.title, movies.c.rating, DETAILS, movies.c.film_id, LAST_WATCHED, TIMES_WATCHED)
     .select_from(movies.outerjoin(films, films.c.id == movies.c.film_id))
     .where(movies.c.user_id == bindparam("user_id"), movies.c.watched == bindparam("watched"))
     .order_by(movies.c.id)
@@ -115,16 +114,44 @@ INSERT_MOVIE = (
         added_at=bindparam("now"),
         watched_at=bindparam("new_watched_at"),
         film_id=bindparam("film_id"),
+        year=bindparam("new_year"),
     )
     .returning(*LISTED)
 )
-CROSS_OFF = update(movies).where(*THE_USERS_MOVIE).values(watched=True, watched_at=bindparam("now")).returning(*LISTED)
+CROSS_OFF = MARK_WATCHED.returning(*LISTED)
+UNDO_CROSS_OFF = delete(viewings).where(
+    viewings.c.id == bindparam("viewing_id"),
+    viewings.c.movie_id == bindparam("movie_id"),
+    viewings.c.user_id == bindparam("user_id"),
+)
 PUT_BACK = update(movies).where(*THE_USERS_MOVIE).values(watched=False, watched_at=None).returning(*LISTED)
+# A rating given on the Watched list is the film's, and the newest viewing's if that has none yet.
+RATE_NEWEST_VIEWING = (
+    update(viewings)
+    .where(
+        viewings.c.id
+        == select(viewings.c.id)
+        .where(viewings.c.movie_id == bindparam("movie_id"), viewings.c.user_id == bindparam("user_id"))
+        .order_by(*NEWEST_FIRST)
+        .limit(1)
+        .scalar_subquery(),
+        viewings.c.rating.is_(None),
+    )
+    .values(rating=bindparam("new_rating"))
+)
 RATE = update(movies).where(*THE_USERS_MOVIE).values(rating=bindparam("new_rating")).returning(*LISTED)
-DELETE = (
-    delete(movies)
-    .where(*THE_USERS_MOVIE)
-    .returning(movies.c.title, movies.c.watched, movies.c.rating, movies.c.film_id)
+MOVIE_STORED = (
+    movies.c.title,
+    movies.c.year,
+    movies.c.film_id,
+    movies.c.watched,
+    movies.c.rating,
+    movies.c.added_at,
+    movies.c.watched_at,
+)
+DELETE = delete(movies).where(*THE_USERS_MOVIE).returning(*MOVIE_STORED)
+VIEWINGS_STORED = select(*(viewings.c[name] for name in VIEWING_FIELDS_STORED)).where(
+    viewings.c.movie_id == bindparam("movie_id")
 )
 
 
@@ -182,7 +209,7 @@ async def add(request: Request) -> Response:
 
 
 async def insert_movie(
-    request: Request, title: str, watched: bool = False, rating: int | None = None, film: CatalogFilm | None = None
+    request: Request, title: str, watched: bool = False, film: CatalogFilm | None = None
 ) -> ListedMovie | None:
     """The new movie's row, or None when the title (or the film) is already on this user's list."""
     timestamp = now()
@@ -191,8 +218,9 @@ async def insert_movie(
         "new_title": title,
         "new_title_key": title_key(title, film.id if film else None),
         "film_id": film.id if film else None,
+        "new_year": None,
         "new_watched": watched,
-        "new_rating": rating,
+        "new_rating": None,
         "now": timestamp,
         "new_watched_at": timestamp if watched else None,
     }
@@ -202,19 +230,6 @@ async def insert_movie(
         return await request.app.state.db.write_returning(INSERT_MOVIE, ListedMovie, **values)
     except IntegrityError:
         return None
-
-
-async def change_movie(
-    request: Request, statement: Executable, row: Callable[..., Row] = ListedMovie, **values: Any
-) -> Row:
-    """Run `statement` (one of the changes above) on the URL's movie, if it is the user's own;
-    anyone else's, or none, is a 404."""
-    movie = await request.app.state.db.write_returning(
-        statement, row, movie_id=request.path_params["movie_id"], user_id=request.state.user.id, **values
-    )
-    if movie is None:
-        raise HTTPException(404, NOT_ON_YOUR_LIST)
-    return movie
 
 
 def rows_for_current_page(request: Request, watched: bool) -> list[str]:
@@ -228,15 +243,35 @@ def rows_for_current_page(request: Request, watched: bool) -> list[str]:
     return []
 
 
+async def change_together(request: Request, *steps: tuple[Executable, dict[str, Any]]) -> list[Any]:
+    """Run `steps` as one transaction on the URL's movie, the last returning its row (`LISTED`):
+    each step's row, the last as a ListedMovie; a 404, and nothing changed, when the movie is
+    not the user's."""
+    ids = {"movie_id": request.path_params["movie_id"], "user_id": request.state.user.id}
+    *rows, movie = await request.app.state.db.write_together(*((step, {**ids, **values}) for step, values in steps))
+    if movie is None:
+        raise HTTPException(404, NOT_ON_YOUR_LIST)
+    return [*rows, ListedMovie(*movie)]
+
+
 async def cross_off(request: Request) -> Response:
-    movie = await change_movie(request, CROSS_OFF, now=now())
-    undo = (f"/movies/{movie.id}/unwatched", {})
+    """ "I watched it!": onto the Watched list, with a viewing dated today in the diary."""
+    logged = {"watched_on": today().isoformat(), "rating": None, "review": "", "tags": "", "now": now()}
+    viewing, movie = await change_together(request, (LOG_CROSSED_OFF, logged), (CROSS_OFF, {"now": now()}))
+    if viewing is None:
+        flash(request, f"'{movie.title}' is on your Watched list already.", "info")
+        return after_post(request, "/")
+    undo = (f"/movies/{movie.id}/unwatched", {"viewing": str(viewing[0])})
     flash(request, f"Crossed off '{movie.title}'. Rate it on your Watched list.", "success", undo=undo)
     return after_post(request, "/")
 
 
 async def put_back(request: Request) -> Response:
-    movie = await change_movie(request, PUT_BACK)
+    """Back onto the watchlist. From the banner's Undo after "I watched it!", the viewing that
+    logged goes too; from the Watched list, the diary keeps every viewing."""
+    viewing = (await form_fields(request, "viewing"))["viewing"]
+    viewing_id = int(viewing) if viewing.isdigit() and len(viewing) <= 18 else None
+    *_, movie = await change_together(request, (UNDO_CROSS_OFF, {"viewing_id": viewing_id}), (PUT_BACK, {}))
     flash(request, f"Put '{movie.title}' back on your watchlist.", "success")
     return after_post(request, "/watched", rows_for_current_page(request, watched=False), {"movies": [movie]})
 
@@ -245,40 +280,49 @@ async def rate(request: Request) -> Response:
     rating = (await form_fields(request, "rating"))["rating"]
     if rating not in RATINGS:
         raise HTTPException(422, RATING_RULE)
-    movie = await change_movie(request, RATE, new_rating=int(rating))
+    rated = {"new_rating": RATINGS[rating]}
+    *_, movie = await change_together(request, (RATE_NEWEST_VIEWING, rated), (RATE, rated))
     flash(request, f"Rated '{movie.title}' {rating} out of 5.", "success")
     return after_post(request, "/watched", ["partials/watched_rows.html"], {"movies": [movie]})
 
 
 async def remove(request: Request) -> Response:
-    movie = await change_movie(request, DELETE, DeletedMovie)
-    token = serializer(request, "undo-delete").dumps([request.state.user.id, *movie])
-    flash(request, f"Deleted '{movie.title}'.", "success", undo=("/movies/restore", {"undo": token}))
-    return after_post(request, "/watched" if movie.watched else "/")
-
-
-def deleted_movie(request: Request, token: str) -> DeletedMovie:
-    """The movie an Undo button's token says this user deleted in the last UNDO_SECONDS: the
-    token is signed, so nothing else can be brought back, and nobody else's."""
-    try:
-        user_id, *movie = serializer(request, "undo-delete").loads(token, max_age=UNDO_SECONDS)
-    except (BadSignature, ValueError, TypeError):
-        raise HTTPException(422, "That undo has expired; add the movie again instead.") from None
-    if user_id != request.state.user.id:
-        raise HTTPException(422, "That undo has expired; add the movie again instead.")
-    return DeletedMovie(*movie)
+    """Deletes the movie and its viewings, kept in the trash for the banner's Undo."""
+    ids = {"movie_id": request.path_params["movie_id"], "user_id": request.state.user.id}
+    async with request.app.state.db.transaction() as connection:
+        logged = [dict(row._mapping) for row in await connection.execute(VIEWINGS_STORED, ids)]
+        deleted = (await connection.execute(DELETE, ids)).first()
+        if deleted is None:
+            raise HTTPException(404, NOT_ON_YOUR_LIST)
+        movie = dict(deleted._mapping)
+        token = await throw_away(request, connection, {"movie": movie, "viewings": logged})
+    flash(request, f"Deleted '{movie['title']}'.", "success", undo=("/movies/restore", {"undo": token}))
+    return after_post(request, "/watched" if movie["watched"] else "/")
 
 
 async def restore(request: Request) -> Response:
-    """Undo a delete: the movie back on the list it was on, with its rating."""
-    title, watched, rating, film_id = deleted_movie(request, (await form_fields(request, "undo"))["undo"])
-    film = await film_by_id(request.app.state.db, film_id) if film_id is not None else None
-    movie = await insert_movie(request, title, watched, rating, film)
-    if movie is None:
-        raise HTTPException(409, f"'{title}' is already on your list.")
-    flash(request, f"'{title}' is back.", "success")
+    """Undo a delete: the movie back on the list it was on, with its rating and its diary."""
+    token = (await form_fields(request, "undo"))["undo"]
+    user_id = request.state.user.id
+    async with request.app.state.db.transaction() as connection:
+        kept = await take_back(request, connection, token)
+        movie = kept["movie"]
+        key = title_key(movie["title"], movie["film_id"], movie["year"])
+        try:
+            async with connection.begin_nested():
+                inserted = await connection.execute(
+                    insert(movies).values(user_id=user_id, title_key=key, **movie).returning(movies.c.id)
+                )
+        except IntegrityError:
+            raise HTTPException(409, f"'{movie['title']}' is already on your list.") from None
+        movie_id = inserted.scalar_one()
+        for viewing in kept["viewings"]:
+            await connection.execute(insert(viewings).values(user_id=user_id, movie_id=movie_id, **viewing))
+        listed = ListedMovie(*(await connection.execute(select(*LISTED).where(movies.c.id == movie_id))).one())
+    flash(request, f"'{listed.title}' is back.", "success")
+    watched = movie["watched"]
     back_to = "/watched" if watched else "/"
-    return after_post(request, back_to, rows_for_current_page(request, watched), {"movies": [movie]})
+    return after_post(request, back_to, rows_for_current_page(request, watched), {"movies": [listed]})
 
 
 MOVIE_URL = "/movies/{movie_id:row_id}"

@@ -49,8 +49,8 @@ MUTANTS = [
     Mutant(
         "watched titles rendered raw",
         "partials/watched_rows.html",
-        '<span class="title">{{ title }}</span>',
-        '<span class="title">{{ title | safe }}</span>',
+        'hx-boost="false">{{ title }}</a>',
+        'hx-boost="false">{{ title | safe }}</a>',
         ("tests/web/test_rendering.py",),
     ),
     Mutant(

@@ -67,9 +67,10 @@ class Visitor:
         html = (await self.get(page)).text
         row = (
             r'<li class="movie">\s*<img class="poster"[^>]*>\s*<div class="movie-body">\s*'
-            rf'<span class="title">{re.escape(title)}</span>\s*<form action="/movies/(\d+)/'
+            rf'<a class="title" href="[^"]*" hx-boost="false">{re.escape(title)}</a>(?:(?!</li>).)*?'
+            r'<form action="/movies/(\d+)/'
         )
-        match = re.search(row, html)
+        match = re.search(row, html, re.DOTALL)
         assert match, f"{title!r} is not on {page}"
         return int(match.group(1))
 

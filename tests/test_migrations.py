@@ -15,7 +15,7 @@ from support import make_settings
 from flicklist.app import SchemaOutOfDate, create_app
 from flicklist.db import make_engine
 from flicklist.migrations import alembic_config, described_by_the_models, upgrade
-from flicklist.tables import Base, movies, users
+from flicklist.tables import Base, movies, users, viewings
 
 
 def run_sync(database_url: str, work):
@@ -58,7 +58,12 @@ def test_migrating_a_database_that_holds_data_loses_nothing(empty_database_url):
             select(users.c.email, movies.c.title, movies.c.watched, movies.c.rating).join(movies)
         ).all(),
     )
-    assert [tuple(row) for row in rows] == [("ann@example.com", "Heat", True, 4)]
+    assert [tuple(row) for row in rows] == [("ann@example.com", "Heat", True, 8)]  # four stars, in half stars
+    diary = run_sync(
+        empty_database_url,
+        lambda connection: connection.execute(select(viewings.c.watched_on, viewings.c.rating)).all(),
+    )
+    assert [tuple(row) for row in diary] == [("1970-01-01", 8)]  # a viewing on the day it was crossed off
 
 
 async def test_the_app_refuses_to_start_on_an_out_of_date_schema(empty_database_url):

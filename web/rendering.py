@@ -11,6 +11,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
+from ..diary.days import written_day, written_month
+from ..diary.ratings import spoken, stars, written
 from ..middleware.csrf import csrf_token
 from ..settings import PACKAGE_DIR
 from .flash import pop_flashes, pop_form
@@ -28,9 +30,17 @@ def utc(seconds: int, layout: str) -> str:
     return datetime.fromtimestamp(seconds, UTC).strftime(layout)
 
 
-# Unix seconds as a person reads them: "25 Nov 2026", "25 Nov 2026 14:05".
+# Unix seconds as a person reads them: "25 Nov 2026", "25 Nov 2026 14:05"; a diary's ISO day
+# as "25 Nov 2026", its month as "November 2026"; half stars as a form writes them ("3.5"),
+# as a sentence says them ("3.5 stars") and drawn ("★★★½").
 templates.env.filters.update(
-    date=lambda seconds: utc(seconds, "%-d %b %Y"), datetime=lambda seconds: utc(seconds, "%-d %b %Y %H:%M")
+    date=lambda seconds: utc(seconds, "%-d %b %Y"),
+    datetime=lambda seconds: utc(seconds, "%-d %b %Y %H:%M"),
+    day=written_day,
+    month=written_month,
+    rating=written,
+    spoken_rating=spoken,
+    stars=stars,
 )
 
 

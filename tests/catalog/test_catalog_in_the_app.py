@@ -7,6 +7,7 @@ import pytest
 from support import DATA, flashes, text_of, texts_of_class
 
 from flicklist.catalog.load import load_catalog
+from flicklist.diary.days import today, written_day
 
 
 def rows_of(page: str) -> list[str]:
@@ -136,7 +137,9 @@ async def test_a_films_page_shows_the_film_and_what_this_user_did_with_it(user, 
     movie_id = re.search(r'action="/movies/(\d+)/watched"', listed).group(1)
     await user.post(f"/movies/{movie_id}/watched")
     await user.post(f"/movies/{movie_id}/rating", {"rating": "4"})
-    assert "and rated it 4 out of 5." in text_of((await user.get(f"/films/{heat}")).text)
+    film_page = text_of((await user.get(f"/films/{heat}")).text)
+    assert "On your Watched list, rated 4 stars." in film_page
+    assert f"Your viewings {written_day(today().isoformat())} ★★★★rated 4 stars" in film_page
     amelie = text_of((await user.get(f"/films/{catalog['tt0000106']}")).text)
     assert "Original title: Le fabuleux destin d'Amélie Poulain" in amelie
     assert (await user.get("/films/999999")).status_code == 404

@@ -14,7 +14,7 @@ async def test_an_added_movie_appears_on_the_watchlist_with_a_flash(user):
     response = await user.add("  The   Third Man  ")
     assert (response.status_code, response.headers["location"]) == (303, "/")
     page = await user.get("/")
-    assert '<span class="title">The Third Man</span>' in page.text
+    assert "The Third Man" in texts_of_class(page.text, "title")
     assert flashes(page.text) == ["Added 'The Third Man' to your watchlist."]
 
 
@@ -24,7 +24,7 @@ async def test_both_lists_keep_the_order_movies_were_added_in(user):
         await user.add(title)
 
     def shown(page: str) -> list[str]:
-        return re.findall(r'<span class="title">([^<]*)</span>', page)
+        return texts_of_class(page, "title")
 
     assert shown((await user.get("/")).text) == titles
     for title in ("Brazil", "Alien", "Zodiac"):
@@ -111,19 +111,19 @@ async def test_a_rating_is_saved_and_shown_checked_on_the_watched_page(user):
     assert (response.status_code, response.headers["location"]) == (303, "/watched")
     page = (await user.get("/watched")).text
     assert 'name="rating" value="4" checked>' in page
-    for other in ("1", "2", "3", "5"):
+    for other in ("0.5", "1", "1.5", "2", "2.5", "3", "3.5", "4.5", "5"):
         assert f'name="rating" value="{other}">' in page
     assert flashes(page) == ["Rated 'Heat' 4 out of 5."]
 
 
-@pytest.mark.parametrize("rating", ["0", "6", "", "four", "3.5", "-1"])
-async def test_a_rating_outside_1_to_5_is_refused_and_changes_nothing(user, rating):
+@pytest.mark.parametrize("rating", ["0", "5.5", "6", "", "four", "3.25", "4.0", "-1", "0.50"])
+async def test_a_rating_other_than_half_to_5_in_half_stars_is_refused_and_changes_nothing(user, rating):
     await user.add("Heat")
     movie_id = await user.movie_id("Heat")
     await user.post(f"/movies/{movie_id}/watched")
     response = await user.post(f"/movies/{movie_id}/rating", {"rating": rating})
     assert response.status_code == 422
-    assert "Choose a rating from 1 to 5 stars." in response.text
+    assert "Choose a rating from ½ to 5 stars, in half stars." in response.text
     assert " checked>" not in (await user.get("/watched")).text
 
 

@@ -1,0 +1,158 @@
+"""The diary: logging a viewing with its date, rating, review and tags; changing and deleting
+one (with Undo); and the diary page, every viewing newest first, by month."""
+
+from typing import Any
+
+from sqlalchemy import bindparam, delete, insert, select
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..diary.days import latest_day_anywhere, today, written_day
+from ..diary.ratings import RATINGS, written
+from ..diary.trash import take_back, throw_away
+from ..diary.viewings import (
+    A_VIEWING,
+    CHANGE_VIEWING,
+    DIARY,
+    HAS_BEEN_WATCHED,
+    LOG_AS_TOLD,
+    MARK_WATCHED,
+    REVIEW_MAX,
+    VIEWING_FIELDS,
+    VIEWING_FIELDS_STORED,
+    DiaryEntry,
+    check_viewing,
+)
+from ..tables import now, viewings
+from ..web import convertors  # noqa: F401 (registers {…:row_id} for the routes below)
+from ..web.flash import flash
+from ..web.forms import form_fields
+from ..web.rendering import go_to, page
+from .film_page import ENTRY, entry_url, the_users_entry
+from .watchlist import NOT_ON_YOUR_LIST
+
+NOT_YOUR_VIEWING = "That viewing is not in your diary."
+
+
+def viewing_form_page(request: Request, context: dict[str, Any], status: int = 200) -> Response:
+    """The log form, new or filled in. A refused form comes back whole (a 20,000-character
+    review would not survive the session cookie a redirect keeps it in)."""
+    limits = {"latest_day": latest_day_anywhere().isoformat(), "review_max": REVIEW_MAX, "ratings": RATINGS}
+    return page(request, "templates/log_viewing.html", {**limits, **context}, status)
+
+
+async def refuse_viewing(request: Request, fields: dict[str, str], errors: dict[str, str], **context) -> Response:
+    for message in errors.values():
+        flash(request, message, "error")
+    return viewing_form_page(request, {"form": fields, "errors": errors, **context}, 422)
+
+
+async def log_form(request: Request) -> Response:
+    movie_id = request.path_params["movie_id"]
+    title = (await the_users_entry(request, movie_id)).title
+    seen = (await request.app.state.db.fetch_all(HAS_BEEN_WATCHED, movie_id=movie_id))[0][0]
+    form = {"watched_on": today().isoformat(), "rewatch": "on" if seen else ""}
+    return viewing_form_page(request, {"title": title, "action": f"/movies/{movie_id}/log", "form": form})
+
+
+async def log(request: Request) -> Response:
+    """A viewing in the diary; the movie onto the Watched list, rated as the newest viewing was."""
+    movie_id = request.path_params["movie_id"]
+    entry = await the_users_entry(request, movie_id)
+    title = entry.title
+    fields = await form_fields(request, *VIEWING_FIELDS)
+    viewing, errors = check_viewing(fields)
+    if viewing is None:
+        return await refuse_viewing(request, fields, errors, title=title, action=f"/movies/{movie_id}/log")
+    ids = {"movie_id": movie_id, "user_id": request.state.user.id, "now": now()}
+    await request.app.state.db.write_together((LOG_AS_TOLD, {**ids, **viewing._asdict()}), (MARK_WATCHED, ids))
+    flash(request, f"Logged '{title}', watched {written_day(viewing.watched_on)}.", "success")
+    return go_to(request, entry_url(movie_id, entry.film_id))
+
+
+async def the_users_viewing(request: Request) -> tuple:
+    rows = await request.app.state.db.fetch_all(
+        A_VIEWING, viewing_id=request.path_params["viewing_id"], user_id=request.state.user.id
+    )
+    if not rows:
+        raise HTTPException(404, NOT_YOUR_VIEWING)
+    return rows[0]
+
+
+async def edit_form(request: Request) -> Response:
+    viewing_id, watched_on, rating, rewatch, review, tags, _, title = await the_users_viewing(request)
+    form = {
+        "watched_on": watched_on,
+        "rating": written(rating) if rating else "",
+        "rewatch": "on" if rewatch else "",
+        "review": review,
+        "tags": tags,
+    }
+    context = {"title": title, "action": f"/viewings/{viewing_id}", "form": form, "editing": True}
+    return viewing_form_page(request, context)
+
+
+async def change(request: Request) -> Response:
+    viewing_id, *_, movie_id, title = await the_users_viewing(request)
+    fields = await form_fields(request, *VIEWING_FIELDS)
+    viewing, errors = check_viewing(fields)
+    if viewing is None:
+        return await refuse_viewing(
+            request, fields, errors, title=title, action=f"/viewings/{viewing_id}", editing=True
+        )
+    ids = {"viewing_id": viewing_id, "movie_id": movie_id, "user_id": request.state.user.id, "now": now()}
+    await request.app.state.db.write_together((CHANGE_VIEWING, {**ids, **viewing._asdict()}), (MARK_WATCHED, ids))
+    entry = await the_users_entry(request, movie_id)
+    flash(request, f"Saved your viewing of '{title}'.", "success")
+    return go_to(request, entry_url(movie_id, entry.film_id))
+
+
+VIEWING_STORED = select(*(viewings.c[name] for name in VIEWING_FIELDS_STORED), viewings.c.movie_id).where(
+    viewings.c.id == bindparam("viewing_id")
+)
+
+
+async def remove(request: Request) -> Response:
+    """Deletes one viewing, kept in the trash for the banner's Undo; the movie stays where it is."""
+    viewing_id, *_, movie_id, title = await the_users_viewing(request)
+    async with request.app.state.db.transaction() as connection:
+        kept = (await connection.execute(VIEWING_STORED, {"viewing_id": viewing_id})).first()
+        if kept is None:
+            raise HTTPException(404, NOT_YOUR_VIEWING)
+        await connection.execute(delete(viewings).where(viewings.c.id == viewing_id))
+        token = await throw_away(request, connection, {"viewing": dict(kept._mapping)})
+    entry = await the_users_entry(request, movie_id)
+    flash(request, f"Deleted a viewing of '{title}'.", "success", undo=("/viewings/restore", {"undo": token}))
+    return go_to(request, entry_url(movie_id, entry.film_id))
+
+
+async def restore(request: Request) -> Response:
+    token = (await form_fields(request, "undo"))["undo"]
+    async with request.app.state.db.transaction() as connection:
+        viewing = (await take_back(request, connection, token))["viewing"]
+        ids = {"movie_id": viewing["movie_id"], "user_id": request.state.user.id}
+        entry = (await connection.execute(ENTRY, ids)).first()
+        if entry is None:
+            raise HTTPException(404, NOT_ON_YOUR_LIST)
+        await connection.execute(insert(viewings).values(**viewing, user_id=ids["user_id"]))
+    flash(request, f"The viewing of '{entry.title}' is back.", "success")
+    return go_to(request, entry_url(viewing["movie_id"], entry.film_id))
+
+
+async def diary_page(request: Request) -> Response:
+    rows = await request.app.state.db.fetch_all(DIARY, user_id=request.state.user.id)
+    return page(request, "templates/diary.html", {"entries": [DiaryEntry(*row) for row in rows]})
+
+
+VIEWING_URL = "/viewings/{viewing_id:row_id}"
+routes = [
+    Route("/diary", diary_page),
+    Route("/movies/{movie_id:row_id}/log", log_form),
+    Route("/movies/{movie_id:row_id}/log", log, methods=["POST"]),
+    Route("/viewings/restore", restore, methods=["POST"]),
+    Route(VIEWING_URL, edit_form),
+    Route(VIEWING_URL, change, methods=["POST"]),
+    Route(f"{VIEWING_URL}/delete", remove, methods=["POST"]),
+]
