@@ -100,7 +100,7 @@ LOG_AS_TOLD = (
 HAS_BEEN_WATCHED = select(exists().where(viewings.c.movie_id == bindparam("movie_id")))
 
 NEWEST_FIRST = (viewings.c.watched_on.desc(), viewings.c.id.desc())
-# The film's rating follows the newest viewing's, when that one has a rating.
+# The film's rating follows the newest viewing that has one.
 MARK_WATCHED = (
     update(movies)
     .where(*THE_USERS_MOVIE)
@@ -109,7 +109,7 @@ MARK_WATCHED = (
         watched_at=func.coalesce(movies.c.watched_at, bindparam("now", type_=Integer)),
         rating=func.coalesce(
             select(viewings.c.rating)
-            .where(viewings.c.movie_id == movies.c.id)
+            .where(viewings.c.movie_id == movies.c.id, viewings.c.rating.is_not(None))
             .order_by(*NEWEST_FIRST)
             .limit(1)
             .scalar_subquery(),

@@ -61,7 +61,7 @@ async def test_a_logged_viewing_keeps_its_date_half_star_rating_review_and_tags(
     assert "Tags: crime, LA" in text_of(page)
     assert '<span class="stars-shown" role="img" aria-label="rated 3.5 stars">★★★½</span>' in page
     watched = (await user.get("/watched")).text
-    assert 'name="rating" value="3.5" checked>' in watched, "the film's rating is the newest viewing's"
+    assert 'name="rating" value="3.5" checked>' in watched, "the film's rating is its newest rated viewing's"
     assert f"Watched {written_day(days_ago(3))}" in text_of(watched)
 
 
