@@ -1,6 +1,6 @@
 """Removing what has expired, so the tables the login machinery writes to stop growing:
 sessions past their lifetimes, throttle counts nobody is held to any more, and security
-events past the 90 days they are kept. Each worker
+events past the 90 days they are kept; and deleted things whose Undo has expired. Each worker
 runs it at start and then every HOUSEKEEPING_SECONDS (see app.py's lifespan)."""
 
 from dataclasses import dataclass
@@ -9,8 +9,9 @@ import anyio
 from sqlalchemy import delete, or_
 
 from ..db import Database
+from ..diary.trash import UNDO_SECONDS
 from ..settings import Settings
-from ..tables import login_sessions, login_throttle, now, security_events
+from ..tables import login_sessions, login_throttle, now, security_events, trash
 from . import events
 from .signup_limit import WINDOW
 from .throttle import FORGET_AFTER
@@ -24,6 +25,7 @@ class Removed:
     sessions: int
     throttle_counts: int
     events: int
+    trashed: int
 
 
 async def remove_expired(db: Database, settings: Settings) -> Removed:
@@ -43,7 +45,8 @@ async def remove_expired(db: Database, settings: Settings) -> Removed:
         old_events = await connection.execute(
             delete(security_events).where(security_events.c.at < timestamp - events.KEEP_SECONDS)
         )
-    return Removed(sessions.rowcount, counts.rowcount, old_events.rowcount)
+        trashed = await connection.execute(delete(trash).where(trash.c.deleted_at < timestamp - UNDO_SECONDS))
+    return Removed(sessions.rowcount, counts.rowcount, old_events.rowcount, trashed.rowcount)
 
 
 async def keep_tidy(db: Database, settings: Settings) -> None:

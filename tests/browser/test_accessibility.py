@@ -33,7 +33,7 @@ async def fill_a_list(page) -> str:
     await page.get_by_role("button", name="I watched it! (Heat)").click()
     await expect(page.locator("#watchlist")).not_to_contain_text("Heat")
     await page.goto("/watched")
-    await page.locator("label[for$='-4']").click()
+    await page.locator("label[for$='-8']").click()
     await expect(page.locator("input[name=rating][value='4']")).to_be_checked()
     return email
 
@@ -55,6 +55,18 @@ async def test_every_page_passes_axe_core(browser, live_server, color_scheme):
     for path in ("/", "/watched", "/account", "/no-such-page", "/account/totp"):
         await page.goto(path)
         pages[path] = await axe_violations(page)
+    await page.goto("/watched")
+    await page.get_by_role("link", name="Heat", exact=True).click()
+    pages["a film's own page"] = await axe_violations(page)
+    await page.get_by_role("link", name="Log a viewing").click()
+    await page.locator("label[for='rating-log-7']").click()
+    await page.get_by_label("Review").fill("Better the second time.\nThe bank scene!")
+    pages["the log form"] = await axe_violations(page)
+    await page.get_by_role("button", name="Log it").click()
+    await expect(page.locator(".review")).to_contain_text("The bank scene!")
+    pages["a film's page with a review"] = await axe_violations(page)
+    await page.goto("/diary")
+    pages["/diary"] = await axe_violations(page)
     await turn_on_an_authenticator_app(page)
     pages["recovery codes"] = await axe_violations(page)
     await page.goto("/account")

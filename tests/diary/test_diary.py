@@ -5,9 +5,13 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import update
 from support import flashes, text_of, texts_of_class
 
 from flicklist.diary.days import today, written_day
+from flicklist.diary.trash import UNDO_SECONDS
+from flicklist.security.housekeeping import remove_expired
+from flicklist.tables import trash
 
 
 def undo_fields(page: str) -> dict[str, str]:
@@ -186,3 +190,16 @@ async def test_nobody_sees_or_changes_anyone_elses_viewings(user, make_visitor):
     assert "Nothing logged yet." in text_of((await bob.get("/diary")).text)
     page = text_of((await user.get(f"/movies/{movie_id}")).text)
     assert "mine now" not in page and page.count("Edit the viewing") == 1
+
+
+async def test_after_fifteen_minutes_the_undo_has_expired_and_housekeeping_empties_the_trash(user, app):
+    movie_id = await watched_movie(user, "Heat")
+    await log(user, movie_id, watched_on=days_ago(1), review="Gone for good.")
+    await user.post(f"/movies/{movie_id}/delete")
+    undo = undo_fields((await user.get("/")).text)
+    async with app.state.db.transaction() as connection:
+        await connection.execute(update(trash).values(deleted_at=trash.c.deleted_at - UNDO_SECONDS - 1))
+    assert (await remove_expired(app.state.db, app.state.settings)).trashed == 1
+    response = await user.post(undo.pop("url"), undo)
+    assert response.status_code == 422 and "That undo has expired" in text_of(response.text)
+    assert "Nothing logged yet." in text_of((await user.get("/diary")).text)
