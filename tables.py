@@ -24,6 +24,14 @@ def now() -> int:
     return int(time.time())
 
 
+def title_key(title: str, film_id: int | None, year: int | None = None) -> str:
+    """What makes an entry unique on a list: the film, if linked (two films called "Dune" are
+    two entries); else the title, case-blind, with its year when one is known."""
+    if film_id is not None:
+        return f"film:{film_id}"
+    return f"{title.casefold()} ({year})" if year else title.casefold()
+
+
 class Base(DeclarativeBase):
     pass
 

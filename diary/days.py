@@ -21,6 +21,11 @@ def latest_day_anywhere() -> date:
     return (datetime.now(UTC) + EARTHS_LEAD).date()
 
 
+def start_of_day(iso: str) -> int:
+    """The Unix seconds of the day's midnight, UTC."""
+    return int(datetime.combine(date.fromisoformat(iso), datetime.min.time(), UTC).timestamp())
+
+
 def written_month(iso: str) -> str:
     """ "2026-11-25" is "November 2026"."""
     return date.fromisoformat(iso).strftime("%B %Y")

@@ -25,7 +25,7 @@ from ..diary.viewings import (
     VIEWING_FIELDS_STORED,
 )
 from ..posters.fetcher import want_posters
-from ..tables import films, movies, now, viewings
+from ..tables import films, movies, now, title_key, viewings
 from ..web import convertors  # noqa: F401 (registers {…:row_id} for the routes below)
 from ..web.flash import flash
 from ..web.forms import clean_text, form_fields, refuse_form
@@ -55,14 +55,6 @@ def check_title(title: str) -> str | None:
     if title.casefold() in TERRIBLE_MOVIES:
         return f"Trust me, you don't want to add '{title}' to your Watchlist"
     return None
-
-
-def title_key(title: str, film_id: int | None, year: int | None = None) -> str:
-    """What makes an entry unique on a list: the film, if linked (two films called "Dune" are
-    two entries); else the title, case-blind, with its year when one is known."""
-    if film_id is not None:
-        return f"film:{film_id}"
-    return f"{title.casefold()} ({year})" if year else title.casefold()
 
 
 class ListedMovie(NamedTuple):

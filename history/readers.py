@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import NamedTuple
 
-from ..diary.days import latest_day_anywhere
+from ..diary.days import latest_day_anywhere, start_of_day
 from ..diary.ratings import RATINGS
 from ..diary.viewings import REVIEW_MAX, TAG_MAX, TAGS_MAX, read_tags
 from ..web.forms import clean_text
@@ -321,8 +321,7 @@ def day(where: str, typed: str, column: str) -> str:
 def moment_of_day(where: str, typed: str, column: str) -> int | None:
     if not typed.strip():
         return None
-    parsed = date.fromisoformat(day(where, typed, column))
-    return int(datetime(parsed.year, parsed.month, parsed.day, tzinfo=UTC).timestamp())
+    return start_of_day(day(where, typed, column))
 
 
 def moment(where: str, typed: object) -> int:

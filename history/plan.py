@@ -1,0 +1,253 @@
+"""What an import would do: each entry matched to a catalog film (by IMDb id, else by title and
+year, normalised), entries of the same film merged, then compared with the person's lists.
+`make_plan` gives the counts the preview shows; `apply_plan` writes it in one transaction."""
+
+from collections import Counter
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from ..catalog.text import search_key
+from ..diary.days import start_of_day
+from ..tables import films, movies, now, title_key, viewings
+from .readers import Entry, Viewing
+
+CHUNK = 500
+ARTICLES = ("the", "a", "an")
+NOT_MATCHED_SHOWN = 200
+Progress = Callable[[int, int], Awaitable[None]]
+
+
+def title_keys(title: str) -> list[str]:
+    """The catalog keys a title may be filed under: as written, without a leading article, and
+    with a trailing one (", The") brought to the front."""
+    key = search_key(title)
+    words = key.split()
+    keys = [key]
+    if len(words) > 1 and words[0] in ARTICLES:
+        keys.append(" ".join(words[1:]))
+    if len(words) > 1 and words[-1] in ARTICLES and title.rstrip().lower().endswith(f", {words[-1]}"):
+        keys.append(" ".join([words[-1], *words[:-1]]))
+    return keys
+
+
+@dataclass
+class Film:
+    """A film an import adds to or changes on the lists: the entries of the file merged."""
+
+    title: str
+    year: int | None
+    film_id: int | None
+    watched: bool = False
+    rating: int | None = None
+    added_at: int | None = None
+    watched_at: int | None = None
+    viewings: list[Viewing] = field(default_factory=list)
+
+    def take(self, entry: Entry) -> None:
+        self.watched = self.watched or entry.watched
+        self.rating = entry.rating if entry.rating is not None else self.rating
+        if entry.added_at is not None:
+            self.added_at = min(self.added_at or entry.added_at, entry.added_at)
+        self.watched_at = entry.watched_at if entry.watched_at is not None else self.watched_at
+        for viewing in entry.viewings:
+            self.add_viewing(viewing)
+
+    def add_viewing(self, viewing: Viewing) -> None:
+        """Letterboxd's reviews.csv repeats diary.csv's entries that have a review: a review of the
+        same day goes onto the viewing already there instead of making another."""
+        if viewing.review:
+            for number, known in enumerate(self.viewings):
+                if known.watched_on == viewing.watched_on and not known.review:
+                    self.viewings[number] = known._replace(
+                        review=viewing.review, rating=known.rating or viewing.rating, tags=known.tags or viewing.tags
+                    )
+                    return
+        self.viewings.append(viewing)
+
+    def film_rating(self) -> int | None:
+        """The rating the file gives the film, else its newest rated viewing's."""
+        if self.rating is not None:
+            return self.rating
+        rated = sorted((v.watched_on, n, v.rating) for n, v in enumerate(self.viewings) if v.rating is not None)
+        return rated[-1][2] if rated else None
+
+
+@dataclass
+class Plan:
+    new: list[Film] = field(default_factory=list)
+    to_watched: list[tuple[int, Film]] = field(default_factory=list)  # (movie id, film) moved off the watchlist
+    ratings: list[tuple[int, int]] = field(default_factory=list)  # (movie id, rating)
+    new_viewings: list[tuple[int, Viewing]] = field(default_factory=list)  # onto entries already there
+    counts: Counter = field(default_factory=Counter)
+    not_matched: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        return {"counts": dict(self.counts), "not_matched": self.not_matched[:NOT_MATCHED_SHOWN]}
+
+
+BY_IMDB_ID = select(films.c.imdb_id, films.c.id, films.c.title, films.c.year).where(
+    films.c.imdb_id.in_(bindparam("ids", expanding=True))
+)
+BY_KEY = select(films.c.search_key, films.c.year, films.c.id, films.c.title, films.c.votes).where(
+    films.c.search_key.in_(bindparam("keys", expanding=True))
+)
+USERS_MOVIES = select(
+    movies.c.id, movies.c.film_id, movies.c.title, movies.c.year, movies.c.watched, movies.c.rating
+).where(movies.c.user_id == bindparam("user_id"))
+USERS_VIEWINGS = (
+    select(viewings.c.movie_id, viewings.c.watched_on, func.count())
+    .where(viewings.c.user_id == bindparam("user_id"))
+    .group_by(viewings.c.movie_id, viewings.c.watched_on)
+)
+
+
+async def match_films(
+    connection: AsyncConnection, entries: Sequence[Entry], progress: Progress
+) -> list[tuple[int, str, int | None] | None]:
+    """Each entry's catalog film (id, title, year), or None: by IMDb id, else by title and year
+    (a year off by one allowed when none is exact, as release years differ between databases)."""
+    found: list[tuple[int, str, int | None] | None] = [None] * len(entries)
+    for start in range(0, len(entries), CHUNK):
+        chunk = entries[start : start + CHUNK]
+        ids = sorted({entry.imdb_id for entry in chunk if entry.imdb_id})
+        by_id = {row[0]: tuple(row[1:]) for row in await connection.execute(BY_IMDB_ID, {"ids": ids})}
+        keys = sorted({key for entry in chunk for key in title_keys(entry.title)})
+        by_key: dict[str, list[tuple]] = {}
+        for key, year, film_id, title, votes in await connection.execute(BY_KEY, {"keys": keys}):
+            by_key.setdefault(key, []).append((year, votes, film_id, title))
+        for offset, entry in enumerate(chunk):
+            if entry.imdb_id in by_id:
+                found[start + offset] = by_id[entry.imdb_id]
+            else:
+                candidates = [c for key in title_keys(entry.title) for c in by_key.get(key, [])]
+                found[start + offset] = best_match(candidates, entry.year)
+        await progress(min(start + CHUNK, len(entries)), len(entries))
+    return found
+
+
+def best_match(candidates: list[tuple], year: int | None) -> tuple[int, str, int | None] | None:
+    """The most voted film of the year asked (or one either side); with no year, the only one."""
+    if year is None:
+        return (candidates[0][2], candidates[0][3], candidates[0][0]) if len(candidates) == 1 else None
+    for allowed in ((year,), (year - 1, year + 1)):
+        fitting = [c for c in candidates if c[0] in allowed]
+        if fitting:
+            film_year, _, film_id, title = max(fitting, key=lambda c: c[1])
+            return film_id, title, film_year
+    return None
+
+
+async def make_plan(connection: AsyncConnection, user_id: int, entries: Sequence[Entry], progress: Progress) -> Plan:
+    """The plan on `connection`: the applying transaction's own, so nothing changes between
+    comparing with the lists and writing; or any connection, for the preview."""
+    matches = await match_films(connection, entries, progress)
+    wanted: dict[tuple, Film] = {}
+    plan = Plan()
+    for entry, match in zip(entries, matches, strict=True):
+        if match:
+            key = ("film", match[0])
+            film = wanted.setdefault(key, Film(match[1], match[2], match[0]))
+        else:
+            key = ("typed", entry.title.casefold(), entry.year)
+            if key not in wanted:
+                plan.not_matched.append(f"{entry.title} ({entry.year})" if entry.year else entry.title)
+            film = wanted.setdefault(key, Film(entry.title, entry.year, None))
+        film.take(entry)
+    plan.counts["not_matched"] = len(plan.not_matched)
+    await compare_with_lists(connection, user_id, wanted, plan)
+    return plan
+
+
+async def compare_with_lists(connection: AsyncConnection, user_id: int, wanted: dict[tuple, Film], plan: Plan) -> None:
+    listed = {}
+    user = {"user_id": user_id}
+    for movie_id, film_id, title, year, watched, rating in await connection.execute(USERS_MOVIES, user):
+        key = ("film", film_id) if film_id is not None else ("typed", title.casefold(), year)
+        listed[key] = (movie_id, bool(watched), rating)
+    logged = {(movie_id, day): count for movie_id, day, count in await connection.execute(USERS_VIEWINGS, user)}
+    counts = plan.counts
+    for key, film in wanted.items():
+        rating = film.film_rating()
+        if key not in listed:
+            plan.new.append(film)
+            counts["to_watched" if film.watched else "to_watchlist"] += 1
+            counts["ratings"] += rating is not None
+            counts["viewings"] += len(film.viewings)
+            counts["reviews"] += sum(1 for viewing in film.viewings if viewing.review)
+            continue
+        movie_id, watched, known_rating = listed[key]
+        changed = False
+        if film.watched and not watched:
+            plan.to_watched.append((movie_id, film))
+            counts["to_watched"] += 1
+            changed = True
+        if rating is not None and rating != known_rating:
+            plan.ratings.append((movie_id, rating))
+            counts["ratings"] += 1
+            changed = True
+        seen = Counter()
+        for viewing in film.viewings:
+            seen[viewing.watched_on] += 1
+            if seen[viewing.watched_on] > logged.get((movie_id, viewing.watched_on), 0):
+                plan.new_viewings.append((movie_id, viewing))
+                counts["viewings"] += 1
+                counts["reviews"] += bool(viewing.review)
+                changed = True
+        counts["already_there"] += not changed
+
+
+def viewing_row(user_id: int, movie_id: int, viewing: Viewing, timestamp: int) -> dict[str, Any]:
+    return {
+        "user_id": user_id,
+        "movie_id": movie_id,
+        "watched_on": viewing.watched_on,
+        "rating": viewing.rating,
+        "rewatch": viewing.rewatch,
+        "review": viewing.review,
+        "tags": viewing.tags,
+        "created_at": viewing.logged_at or timestamp,
+    }
+
+
+def movie_row(user_id: int, film: Film, timestamp: int) -> dict[str, Any]:
+    newest_day = max((viewing.watched_on for viewing in film.viewings), default=None)
+    watched_at = film.watched_at or (start_of_day(newest_day) if newest_day else film.added_at or timestamp)
+    return {
+        "user_id": user_id,
+        "title": film.title,
+        "title_key": title_key(film.title, film.film_id, film.year),
+        "year": None if film.film_id else film.year,
+        "film_id": film.film_id,
+        "watched": film.watched,
+        "rating": film.film_rating(),
+        "added_at": film.added_at or timestamp,
+        "watched_at": watched_at if film.watched else None,
+    }
+
+
+async def apply_plan(connection: AsyncConnection, user_id: int, plan: Plan) -> None:
+    """Writes the plan on the caller's transaction, so that it commits whole or not at all."""
+    timestamp = now()
+    if plan.new:
+        rows = [movie_row(user_id, film, timestamp) for film in plan.new]
+        inserted = await connection.execute(insert(movies).returning(movies.c.id, sort_by_parameter_order=True), rows)
+        for movie_id, film in zip(inserted.scalars().all(), plan.new, strict=True):
+            plan.new_viewings.extend((movie_id, viewing) for viewing in film.viewings)
+    for movie_id, film in plan.to_watched:
+        newest = max((viewing.watched_on for viewing in film.viewings), default=None)
+        await connection.execute(
+            update(movies)
+            .where(movies.c.id == movie_id)
+            .values(watched=True, watched_at=film.watched_at or (start_of_day(newest) if newest else timestamp))
+        )
+    for movie_id, rating in plan.ratings:
+        await connection.execute(update(movies).where(movies.c.id == movie_id).values(rating=rating))
+    if plan.new_viewings:
+        await connection.execute(
+            insert(viewings),
+            [viewing_row(user_id, movie_id, viewing, timestamp) for movie_id, viewing in plan.new_viewings],
+        )
