@@ -28,6 +28,8 @@ from .features import (
     verify_login,
     watchlist,
 )
+from .features.history import IMPORT_PATH, import_too_large
+from .history.jobs import ImportRunner
 from .middleware.csrf import CSRFProtection
 from .middleware.login_wall import LoginWall
 from .middleware.request_limits import RequestLimits
@@ -92,6 +94,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             # Plain tasks, not a task group: the lifespan may be entered and left by different tasks.
             tasks = [asyncio.create_task(work) for work in background]
             stack.push_async_callback(cancel, tasks)
+            stack.push_async_callback(app.state.imports.stop)
             yield
 
     routes = [
@@ -123,6 +126,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             max_bytes=settings.max_body_bytes,
             max_header_bytes=settings.max_header_bytes,
             refuse=error_response,
+            uploads={IMPORT_PATH: (settings.max_import_bytes, import_too_large(settings.max_import_bytes))},
         ),
         Middleware(CSRFProtection, refuse=error_response, public_origin=settings.public_origin),
         Middleware(
@@ -145,4 +149,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.db = db
     app.state.searches = SearchCache()
     app.state.posters = None  # the poster fetcher, when a TMDB key is set (lifespan)
+    app.state.imports = ImportRunner(db)
     return app

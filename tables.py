@@ -117,6 +117,28 @@ class Trash(Base):
     contents: Mapped[str] = mapped_column(Text)
 
 
+class HistoryImport(Base):
+    """An import of a film history (history/jobs.py): its entries as read from the file (JSON),
+    where it stands (`matching`, `ready`, `applying`, `done`, `failed`), how far along, and
+    the preview's or the result's counts (JSON). A running one whose `updated_at` stops moving
+    was cut short by a restart; its writes, one transaction, never happened."""
+
+    __tablename__ = "history_imports"
+    __table_args__ = (Index("ix_history_imports_user", "user_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(300))
+    state: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    updated_at: Mapped[int] = mapped_column(BigInteger)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    entries: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    message: Mapped[str] = mapped_column(String(1000), default="")
+
+
 class LoginThrottle(Base):
     """Attempts counted per key (security/throttle.py: password and second-factor attempts
     per account, address, pair or known browser; security/signup_limit.py: sign-ups per
@@ -249,6 +271,7 @@ login_sessions = LoginSession.__table__
 movies = Movie.__table__
 viewings = Viewing.__table__
 trash = Trash.__table__
+history_imports = HistoryImport.__table__
 login_throttle = LoginThrottle.__table__
 passkeys = Passkey.__table__
 totp_secrets = TotpSecret.__table__

@@ -39,6 +39,7 @@ ENTRIES = (
     )
     .select_from(movies.outerjoin(films, films.c.id == movies.c.film_id))
     .where(movies.c.user_id == bindparam("user_id"))
+    .order_by(movies.c.added_at, movies.c.id)
 )
 VIEWINGS = select(
     viewings.c.movie_id,
@@ -64,8 +65,8 @@ def stars(halves: int | None) -> float | int | None:
 
 
 async def history_of(db: Database, user_id: int) -> list[dict[str, Any]]:
-    """Every entry of the user's lists with its viewings, in a stable order (added, then title),
-    as flicklist.json holds them."""
+    """Every entry of the user's lists with its viewings, in the order they were added, as
+    flicklist.json holds them."""
     logged: dict[int, list[dict[str, Any]]] = {}
     for movie_id, watched_on, rating, rewatch, review, tags, created_at in await db.fetch_all(
         VIEWINGS, user_id=user_id
@@ -96,7 +97,6 @@ async def history_of(db: Database, user_id: int) -> list[dict[str, Any]]:
                 "viewings": sorted(logged.get(movie_id, []), key=lambda v: (v["watched_on"], v["logged_at"])),
             }
         )
-    entries.sort(key=lambda e: (e["added_at"], e["title"], e["year"] or 0, e["imdb_id"] or ""))
     return entries
 
 

@@ -141,23 +141,38 @@ def best_match(candidates: list[tuple], year: int | None) -> tuple[int, str, int
     return None
 
 
-async def make_plan(connection: AsyncConnection, user_id: int, entries: Sequence[Entry], progress: Progress) -> Plan:
-    """The plan on `connection`: the applying transaction's own, so nothing changes between
-    comparing with the lists and writing; or any connection, for the preview."""
+async def films_wanted(
+    connection: AsyncConnection, entries: Sequence[Entry], progress: Progress
+) -> tuple[dict[tuple, Film], list[str]]:
+    """The entries matched and merged, one `Film` per film (keyed as `listed_key` keys the
+    lists), and the titles no catalog film matched."""
     matches = await match_films(connection, entries, progress)
     wanted: dict[tuple, Film] = {}
-    plan = Plan()
+    not_matched = []
     for entry, match in zip(entries, matches, strict=True):
         if match:
-            key = ("film", match[0])
-            film = wanted.setdefault(key, Film(match[1], match[2], match[0]))
+            film = wanted.setdefault(listed_key(match[0], match[1], match[2]), Film(match[1], match[2], match[0]))
         else:
-            key = ("typed", entry.title.casefold(), entry.year)
+            key = listed_key(None, entry.title, entry.year)
             if key not in wanted:
-                plan.not_matched.append(f"{entry.title} ({entry.year})" if entry.year else entry.title)
+                not_matched.append(f"{entry.title} ({entry.year})" if entry.year else entry.title)
             film = wanted.setdefault(key, Film(entry.title, entry.year, None))
         film.take(entry)
-    plan.counts["not_matched"] = len(plan.not_matched)
+    return wanted, not_matched
+
+
+def listed_key(film_id: int | None, title: str, year: int | None) -> tuple:
+    """Films by id; typed entries by the key that makes them unique on a list ("heat (1995)")."""
+    return ("film", film_id) if film_id is not None else ("typed", title_key(title, None, year))
+
+
+async def plan_against_lists(
+    connection: AsyncConnection, user_id: int, wanted: dict[tuple, Film], not_matched: list[str]
+) -> Plan:
+    """What importing `wanted` changes on the user's lists as they are on `connection` (the
+    applying transaction's own, so nothing changes between comparing and writing)."""
+    plan = Plan(not_matched=not_matched)
+    plan.counts["not_matched"] = len(not_matched)
     await compare_with_lists(connection, user_id, wanted, plan)
     return plan
 
@@ -166,8 +181,7 @@ async def compare_with_lists(connection: AsyncConnection, user_id: int, wanted: 
     listed = {}
     user = {"user_id": user_id}
     for movie_id, film_id, title, year, watched, rating in await connection.execute(USERS_MOVIES, user):
-        key = ("film", film_id) if film_id is not None else ("typed", title.casefold(), year)
-        listed[key] = (movie_id, bool(watched), rating)
+        listed[listed_key(film_id, title, year)] = (movie_id, bool(watched), rating)
     logged = {(movie_id, day): count for movie_id, day, count in await connection.execute(USERS_VIEWINGS, user)}
     counts = plan.counts
     for key, film in wanted.items():

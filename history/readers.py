@@ -114,8 +114,8 @@ KINDS = (
     ("flicklist", ("Title", "Year", "imdbID", "WatchedDate", "Rating", "Rewatch", "Tags", "Review")),
     ("flicklist-watchlist", ("Title", "Year", "imdbID")),
     ("letterboxd", ("Date", "Name", "Year", "Letterboxd URI")),
-    ("imdb-ratings", ("Const", "Your Rating", "Date Rated", "Title", "Year")),
     ("imdb-list", ("Position", "Const", "Created", "Title", "Year")),
+    ("imdb-ratings", ("Const", "Your Rating", "Date Rated", "Title", "Year")),
 )
 WHAT_WE_READ = (
     "Letterboxd's export (its ZIP or watchlist.csv, watched.csv, ratings.csv, diary.csv, reviews.csv), "

@@ -36,11 +36,22 @@ def head_size(scope: Scope) -> int:
 
 
 class RequestLimits:
-    def __init__(self, app: ASGIApp, max_bytes: int, max_header_bytes: int, refuse: Refuse) -> None:
+    """`uploads` names the paths that take a file, each with its own cap and the message for a
+    file over it; every other path takes `max_bytes`."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        max_header_bytes: int,
+        refuse: Refuse,
+        uploads: dict[str, tuple[int, str]] | None = None,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.max_header_bytes = max_header_bytes
         self.refuse = refuse
+        self.uploads = uploads or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -58,8 +69,9 @@ class RequestLimits:
         if not declared.isdigit():
             await self.refuse(request, 400, "The request's Content-Length is not a number.")(scope, receive, send)
             return
-        if int(declared) > self.max_bytes:
-            await self.refuse(request, 413, TOO_LARGE)(scope, receive, send)
+        max_bytes, too_large = self.uploads.get(scope["path"], (self.max_bytes, TOO_LARGE))
+        if int(declared) > max_bytes:
+            await self.refuse(request, 413, too_large)(scope, receive, send)
             return
         chunks, size = [], 0
         while True:
@@ -68,8 +80,8 @@ class RequestLimits:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
-                await self.refuse(request, 413, TOO_LARGE)(scope, receive, send)
+            if size > max_bytes:
+                await self.refuse(request, 413, too_large)(scope, receive, send)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):

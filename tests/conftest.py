@@ -8,14 +8,15 @@ from contextlib import AsyncExitStack
 import pytest
 from browser_support import LiveServer
 from httpx import ASGITransport, AsyncClient
-from sqlalchemy import text
-from support import POSTGRES_URL, Visitor, fresh_postgres_database, make_settings
+from sqlalchemy import select, text
+from support import DATA, POSTGRES_URL, Visitor, fresh_postgres_database, make_settings
 
 from flicklist.app import create_app
+from flicklist.catalog.load import load_catalog
 from flicklist.db import make_engine
 from flicklist.migrations import upgrade
 from flicklist.settings import Settings
-from flicklist.tables import Base
+from flicklist.tables import Base, films
 
 
 @pytest.fixture(scope="session")
@@ -116,3 +117,13 @@ async def user(make_visitor) -> Visitor:
     assert response.headers["location"] == "/"
     await ann.get("/")
     return ann
+
+
+@pytest.fixture
+async def catalog(app) -> dict[str, int]:
+    """The small IMDb-format files in tests/data loaded into the test's app: IMDb id -> catalog
+    id of every film loaded."""
+    await load_catalog(app.state.db, DATA / "title.basics.tsv", DATA / "title.ratings.tsv")
+    async with app.state.db.engine.connect() as connection:
+        rows = await connection.execute(select(films.c.imdb_id, films.c.id))
+        return dict(rows.all())

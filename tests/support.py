@@ -42,6 +42,12 @@ class Visitor:
             self.csrf_token = None  # the session was replaced; the next page hands out a new token
         return response
 
+    async def upload(self, url: str, name: str, content: bytes) -> Response:
+        """A multipart form with one file, as a browser sends <input type="file">."""
+        if self.csrf_token is None:
+            await self.get("/login")
+        return await self.client.post(url, data={"csrf_token": self.csrf_token}, files={"file": (name, content)})
+
     @staticmethod
     def htmx_headers() -> dict[str, str]:
         return {"HX-Request": "true", "HX-Current-URL": "http://testserver/watched"}
