@@ -7,9 +7,12 @@ import json
 import zipfile
 
 import pytest
-from conftest import counted, csv_bytes, import_file, letterboxd_export, zipped
+from conftest import counted, csv_bytes, import_file, letterboxd_export, settled, zipped
 from httpx import ASGITransport, AsyncClient
+from sqlalchemy import update
 from support import Visitor, text_of, texts_of_class
+
+from flicklist.tables import history_imports
 
 
 async def export_of(visitor) -> dict[str, bytes]:
@@ -316,3 +319,58 @@ async def test_nobody_sees_or_applies_anyone_elses_import(user, make_visitor):
     assert (await bob.get(job_url)).status_code == 404
     assert (await bob.post(f"{job_url}/apply")).status_code == 404
     assert (await bob.post(f"{job_url}/cancel")).status_code == 404
+
+
+def a_long_watchlist(films: int) -> bytes:
+    rows = [["2024-01-01", f"Film number {n}", "2000", "x"] for n in range(films)]
+    return csv_bytes(["Date", "Name", "Year", "Letterboxd URI"], rows)
+
+
+async def test_a_running_import_shows_its_progress_and_the_page_follows_it(user):
+    response = await user.upload("/account/import", "watchlist.csv", a_long_watchlist(20_000))
+    job_url = response.headers["location"]
+    running = (await user.get(job_url)).text
+    assert '<progress id="import-progress" max="20000"' in running and "of 20,000 entries" in text_of(running)
+    assert 'hx-trigger="every 500ms"' in running, "htmx asks again"
+    assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in running, "without JavaScript, a refresh"
+    assert counted(await settled(user, job_url))["to_watchlist"] == 20_000
+
+
+async def test_a_worker_stopped_mid_import_leaves_nothing_half_done_and_says_so(user, app, make_settings_app):
+    other_worker = await make_settings_app(secret_key=app.state.settings.secret_key)
+    response = await user.upload("/account/import", "watchlist.csv", a_long_watchlist(20_000))
+    job_url = response.headers["location"]
+    await settled(user, job_url)
+    async with AsyncClient(transport=ASGITransport(app=other_worker), base_url="http://testserver") as client:
+        client.cookies = user.client.cookies
+        applying = await client.post(f"{job_url}/apply", data={"csrf_token": user.csrf_token})
+        assert applying.status_code == 303
+        await other_worker.state.imports.stop()  # what the worker's shutdown does
+    async with app.state.db.transaction() as connection:
+        await connection.execute(update(history_imports).values(updated_at=history_imports.c.updated_at - 121))
+    page = text_of((await user.get(job_url)).text)
+    assert "Interrupted" in page and "Nothing was imported." in page
+    assert texts_of_class((await user.get("/")).text, "title") == []
+    assert (await user.post(f"{job_url}/apply")).status_code == 409, "an interrupted import is not taken up again"
+
+
+async def test_import_applies_once_however_often_it_is_clicked(user):
+    content = csv_bytes(["Date", "Name", "Year", "Letterboxd URI"], [["2024-01-01", "Heat", "1995", "x"]])
+    response = await user.upload("/account/import", "watchlist.csv", content)
+    job_url = response.headers["location"]
+    await settled(user, job_url)
+    first, second = await user.post(f"{job_url}/apply"), await user.post(f"{job_url}/apply")
+    assert (first.status_code, second.status_code) == (303, 409)
+    await settled(user, job_url)
+    assert texts_of_class((await user.get("/")).text, "title") == ["Heat"]
+
+
+async def test_a_previewed_import_can_be_cancelled(user):
+    content = csv_bytes(["Date", "Name", "Year", "Letterboxd URI"], [["2024-01-01", "Heat", "1995", "x"]])
+    job_url = (await user.upload("/account/import", "watchlist.csv", content)).headers["location"]
+    await settled(user, job_url)
+    response = await user.post(f"{job_url}/cancel")
+    assert response.headers["location"] == "/account"
+    assert "Nothing was imported from watchlist.csv." in text_of((await user.get("/account")).text)
+    assert (await user.get(job_url)).status_code == 404
+    assert texts_of_class((await user.get("/")).text, "title") == []
