@@ -8,6 +8,7 @@ BENCH_SECONDS (default 10) sets each run's length. Every figure comes from the s
 compare ratios, not absolute numbers: these machines are shared and noisy."""
 
 import asyncio
+import concurrent.futures
 import datetime
 import os
 import platform
@@ -29,6 +30,7 @@ PROJECT_DIR = BENCH_DIR.parent
 sys.path.insert(0, str(PROJECT_DIR / "tests"))
 
 import catalog_bench  # noqa: E402
+import history_bench  # noqa: E402
 from browser_support import LiveServer, ServerProcess  # noqa: E402
 from support import csrf_token_in, fresh_postgres_database  # noqa: E402
 
@@ -100,7 +102,7 @@ async def seed(database_url: str, users_count: int, movies_per_user: int) -> Non
                         "title": f"Movie number {n}",
                         "title_key": f"movie number {n}",
                         "watched": user_id == 1 and n >= 100,
-                        "rating": 4 if n >= 100 else None,
+                        "rating": 8 if n >= 100 else None,  # four stars, in half stars
                         "added_at": n,
                     }
                 )
@@ -314,6 +316,8 @@ def run_catalog(database_url: str, folder: str) -> tuple[list[tuple[str, dict]],
         reload.wait()
         results.append(("GET / with catalog films, just before a catalog reload", page_before))
         results.append(("GET / with catalog films, during a catalog reload", page_during))
+        history_results, history_targets = run_history(linked, linked_cookie, catalog_url, on_sqlite)
+        results.extend(history_results)
     finally:
         free.stop()
         linked.stop()
@@ -334,6 +338,46 @@ def run_catalog(database_url: str, folder: str) -> tuple[list[tuple[str, dict]],
         rps, p99 = measured["rps"], measured["p99"]
         targets.append((f"search requests/s, {mix} (SQLite target)", ">= 1,000", f"{rps:.0f}", rps >= 1000))
         targets.append((f"search p99, {mix} (SQLite target)", "< 20 ms", f"{p99:.1f} ms", p99 < 20))
+    return results, targets + history_targets
+
+
+def run_history(
+    server: LiveServer, page_cookie: str, catalog_url: str, on_sqlite: bool
+) -> tuple[list[tuple[str, dict]], list[tuple[str, str, str, bool]]]:
+    """The history issue's targets (bench/history_bench.py): a Letterboxd export imported into
+    a new account over HTTP while wrk asks for another user's GET /, then that account exported."""
+    export = history_bench.letterboxd_export(history_bench.catalog_films(catalog_url))
+    with httpx.Client(base_url=server.url, timeout=120) as client:
+        token = csrf_token_in(client.get("/register").text)
+        fields = {"csrf_token": token, "email": "history@example.com", "password": PASSWORD, "verify": PASSWORD}
+        client.post("/register", data=fields)
+        csrf = csrf_token_in(client.get("/account").text)
+        page_quiet = wrk(server.url + "/", lua_for("GET", "/", {"Cookie": page_cookie}))
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            during = pool.submit(wrk, server.url + "/", lua_for("GET", "/", {"Cookie": page_cookie}))
+            time.sleep(0.5)
+            preview_seconds, import_seconds, done = history_bench.timed_import(client, csrf, export)
+            page_during = during.result()
+        exports = sorted(history_bench.timed_export(client) for _ in range(3))
+    imported = re.sub(r"<[^>]+>", " ", done[done.index(">Imported<") : done.index("</table>")])
+    print("bench: imported", " ".join(imported.split()), file=sys.stderr)
+    results = [
+        ("GET / with catalog films, before an import", page_quiet),
+        ("GET / with catalog films, during an import (another account's)", page_during),
+    ]
+    ratio = page_during["p99"] / page_quiet["p99"]
+    entries = f"{history_bench.DIARY_ENTRIES:,} diary entries, {history_bench.WATCHLIST_FILMS:,} watchlist films"
+    targets = [
+        (f"import preview, Letterboxd ZIP of {entries}", "< 3 s", f"{preview_seconds:.1f} s", preview_seconds < 3),
+        (
+            "import of it" + ("" if on_sqlite else " (SQLite target)"),
+            "< 10 s",
+            f"{import_seconds:.1f} s",
+            import_seconds < 10,
+        ),
+        ("GET / p99 during the import vs before", "<= 2x", f"{ratio:.2f}x", ratio <= 2),
+        ("export of that account (median of 3)", "< 2 s", f"{exports[1]:.2f} s", exports[1] < 2),
+    ]
     return results, targets
 
 

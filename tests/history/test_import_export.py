@@ -374,3 +374,20 @@ async def test_a_previewed_import_can_be_cancelled(user):
     assert "Nothing was imported from watchlist.csv." in text_of((await user.get("/account")).text)
     assert (await user.get(job_url)).status_code == 404
     assert texts_of_class((await user.get("/")).text, "title") == []
+
+
+async def test_titles_match_whatever_their_case_accents_punctuation_and_article(user, catalog):
+    watched = csv_bytes(
+        ["Date", "Name", "Year", "Letterboxd URI"],
+        [
+            ["2024-01-01", "Heat, The", "2013", "x"],
+            ["2024-01-01", "LEON - THE PROFESSIONAL", "1994", "x"],
+            ["2024-01-01", "Nine Queens", "2001", "x"],  # a year off by one: databases differ
+            ["2024-01-01", "Heat", "1986", "x"],
+        ],
+    )
+    preview = await import_file(user, "watched.csv", watched)
+    assert counted(preview)["not_matched"] == 0
+    page = (await user.get("/watched")).text
+    assert texts_of_class(page, "title") == ["The Heat", "Léon: The Professional", "Nine Queens", "Heat"]
+    assert f'href="/films/{catalog["tt0000102"]}"' in page, "the Heat of 1986, not of 1995"

@@ -1,0 +1,123 @@
+"""The history issue's part of `make bench`: a Letterboxd export ZIP of 10,000 diary entries and
+3,000 watchlist films, in Letterboxd's own file formats, drawn from the loaded catalog (with a
+few titles no catalog has), uploaded, previewed and imported over HTTP; GET / meanwhile; and
+the export of the account it filled.
+
+    python bench/history_bench.py OUT.zip CATALOG_DATABASE_URL   # just the file"""
+
+import asyncio
+import csv
+import io
+import random
+import sys
+import time
+import zipfile
+
+import httpx
+from sqlalchemy import select
+
+from flicklist.db import make_engine
+from flicklist.tables import films
+
+DIARY_ENTRIES = 10_000
+WATCHLIST_FILMS = 3_000
+POPULAR_FILMS = 200_000
+UNKNOWN_SHARE = 0.02
+WORDS = ("the", "night", "of", "long", "road", "home", "city", "light", "river", "winter", "king")
+
+
+def catalog_films(catalog_url: str) -> list[tuple[str, int | None]]:
+    async def read() -> list[tuple[str, int | None]]:
+        engine = make_engine(catalog_url)
+        async with engine.connect() as connection:
+            found = await connection.execute(select(films.c.title, films.c.year).where(films.c.id <= POPULAR_FILMS))
+            rows = [(title, year) for title, year in found]
+        await engine.dispose()
+        return rows
+
+    return asyncio.run(read())
+
+
+def csv_file(header: list[str], rows: list[list]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+def letterboxd_export(known: list[tuple[str, int | None]], seed: int = 4) -> bytes:
+    """Letterboxd's export: diary.csv (a film seen again now and then), watched.csv, ratings.csv
+    and reviews.csv that follow from it, and watchlist.csv of films not yet seen."""
+    chooser = random.Random(seed)
+
+    def film() -> tuple[str, str]:
+        if chooser.random() < UNKNOWN_SHARE:
+            return " ".join(chooser.choices(WORDS, k=4)).title() + f" {chooser.randint(1, 999)}", "2003"
+        title, year = chooser.choice(known)
+        return title, str(year or "")
+
+    seen = [film() for _ in range(int(DIARY_ENTRIES * 0.85))]
+    diary, reviews, rated = [], [], {}
+    for n in range(DIARY_ENTRIES):
+        title, year = seen[n] if n < len(seen) else chooser.choice(seen)
+        day = f"{chooser.randint(2014, 2025)}-{chooser.randint(1, 12):02d}-{chooser.randint(1, 28):02d}"
+        rating = str(chooser.randint(1, 10) / 2).removesuffix(".0") if chooser.random() < 0.7 else ""
+        rewatch = "Yes" if n >= len(seen) else ""
+        tags = ", ".join(chooser.sample(WORDS, 2)) if chooser.random() < 0.2 else ""
+        uri = f"https://boxd.it/{n:x}"
+        diary.append([day, title, year, uri, rating, rewatch, tags, day])
+        if chooser.random() < 0.1:
+            review = " ".join(chooser.choices(WORDS, k=chooser.randint(20, 200)))
+            reviews.append([day, title, year, uri, rating, rewatch, review, tags, day])
+        if rating:
+            rated[(title, year)] = rating
+    base = ["Date", "Name", "Year", "Letterboxd URI"]
+    watched = sorted({(title, year) for title, year in seen})
+    watchlist = [film() for _ in range(WATCHLIST_FILMS)]
+    files = {
+        "profile.csv": csv_file(["Date Joined", "Username"], [["2014-01-01", "bench"]]),
+        "diary.csv": csv_file([*base, "Rating", "Rewatch", "Tags", "Watched Date"], diary),
+        "reviews.csv": csv_file([*base, "Rating", "Rewatch", "Review", "Tags", "Watched Date"], reviews),
+        "watched.csv": csv_file(base, [["2025-01-01", title, year, ""] for title, year in watched]),
+        "ratings.csv": csv_file([*base, "Rating"], [["2025-01-01", t, y, "", r] for (t, y), r in rated.items()]),
+        "watchlist.csv": csv_file(base, [["2025-01-01", title, year, ""] for title, year in watchlist]),
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+def until_settled(client: httpx.Client, job_url: str) -> str:
+    while 'hx-trigger="every 500ms"' in (page := client.get(job_url).text):
+        time.sleep(0.02)
+    return page
+
+
+def timed_import(client: httpx.Client, csrf: str, export: bytes) -> tuple[float, float, str]:
+    """Seconds from upload to preview, seconds from "Import" to imported, and the final page."""
+    started = time.perf_counter()
+    response = client.post("/account/import", data={"csrf_token": csrf}, files={"file": ("letterboxd.zip", export)})
+    job_url = response.headers["location"]
+    preview = until_settled(client, job_url)
+    assert "What importing will do" in preview, preview[-2000:]
+    previewed = time.perf_counter()
+    client.post(f"{job_url}/apply", data={"csrf_token": csrf})
+    done = until_settled(client, job_url)
+    assert ">Imported<" in done, done[-2000:]
+    return previewed - started, time.perf_counter() - previewed, done
+
+
+def timed_export(client: httpx.Client) -> float:
+    started = time.perf_counter()
+    response = client.get("/account/export.zip")
+    assert response.status_code == 200
+    return time.perf_counter() - started
+
+
+if __name__ == "__main__":
+    out, catalog_url = sys.argv[1:3]
+    with open(out, "wb") as file:
+        file.write(letterboxd_export(catalog_films(catalog_url)))
