@@ -43,7 +43,7 @@ def viewing_form_page(request: Request, context: dict[str, Any], status: int = 2
     return page(request, "templates/log_viewing.html", {**limits, **context}, status)
 
 
-async def refuse_viewing(request: Request, fields: dict[str, str], errors: dict[str, str], **context) -> Response:
+def refuse_viewing(request: Request, fields: dict[str, str], errors: dict[str, str], **context) -> Response:
     for message in errors.values():
         flash(request, message, "error")
     return viewing_form_page(request, {"form": fields, "errors": errors, **context}, 422)
@@ -65,7 +65,7 @@ async def log(request: Request) -> Response:
     fields = await form_fields(request, *VIEWING_FIELDS)
     viewing, errors = check_viewing(fields)
     if viewing is None:
-        return await refuse_viewing(request, fields, errors, title=title, action=f"/movies/{movie_id}/log")
+        return refuse_viewing(request, fields, errors, title=title, action=f"/movies/{movie_id}/log")
     ids = {"movie_id": movie_id, "user_id": request.state.user.id, "now": now()}
     await request.app.state.db.write_together((LOG_AS_TOLD, {**ids, **viewing._asdict()}), (MARK_WATCHED, ids))
     flash(request, f"Logged '{title}', watched {written_day(viewing.watched_on)}.", "success")
@@ -99,7 +99,7 @@ async def change(request: Request) -> Response:
     fields = await form_fields(request, *VIEWING_FIELDS)
     viewing, errors = check_viewing(fields)
     if viewing is None:
-        return await refuse_viewing(
+        return refuse_viewing(
             request, fields, errors, title=title, action=f"/viewings/{viewing_id}", editing=True
         )
     ids = {"viewing_id": viewing_id, "movie_id": movie_id, "user_id": request.state.user.id, "now": now()}
