@@ -11,9 +11,10 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from flicklist.cli import tune_garbage_collector
+from flicklist.features.watchlist import ListedMovie
 from flicklist.web.rendering import page
 
-ROWS = [(number, f"Movie number {number}", None, None, None) for number in range(1, 101)]
+ROWS = [ListedMovie(number, f"Movie number {number}", None) for number in range(1, 101)]
 USER = SimpleNamespace(id=1, email="bench@example.com")
 
 

@@ -99,9 +99,7 @@ async def change(request: Request) -> Response:
     fields = await form_fields(request, *VIEWING_FIELDS)
     viewing, errors = check_viewing(fields)
     if viewing is None:
-        return refuse_viewing(
-            request, fields, errors, title=title, action=f"/viewings/{viewing_id}", editing=True
-        )
+        return refuse_viewing(request, fields, errors, title=title, action=f"/viewings/{viewing_id}", editing=True)
     ids = {"viewing_id": viewing_id, "movie_id": movie_id, "user_id": request.state.user.id, "now": now()}
     await request.app.state.db.write_together((CHANGE_VIEWING, {**ids, **viewing._asdict()}), (MARK_WATCHED, ids))
     entry = await the_users_entry(request, movie_id)

@@ -7,6 +7,7 @@ page reports as interrupted; the transaction it was in never committed."""
 import asyncio
 import json
 import logging
+from collections import defaultdict
 from collections.abc import Coroutine
 from typing import Any, NamedTuple
 
@@ -14,7 +15,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 
 from ..db import Database
 from ..tables import history_imports, now
-from .plan import apply_plan, films_wanted, plan_against_lists
+from .plan import Match, Named, apply_plan, films_wanted, match_films, named, plan_against_lists
 from .readers import Entry, Viewing
 
 logger = logging.getLogger(__name__)
@@ -96,10 +97,12 @@ MOVE_ON = (
 )
 
 
-def finish(job_id: int, state: str, summary: dict | None = None, message: str = ""):
+def finish(job_id: int, state: str, summary: dict | None = None, entries: str | None = None, message: str = ""):
     values = {"state": state, "updated_at": now(), "message": message}
     if summary is not None:
         values["summary"] = json.dumps(summary)
+    if entries is not None:
+        values["entries"] = entries
     return update(history_imports).where(history_imports.c.id == job_id).values(**values)
 
 
@@ -113,12 +116,18 @@ async def running_job(db: Database, user_id: int) -> ImportJob | None:
     return next((job for job in jobs if job.running), None)
 
 
-def stored(entries: list[Entry]) -> str:
-    return json.dumps(entries, ensure_ascii=False)
+def stored(entries: list[Entry], matches: dict[Named, Match | None] | None = None) -> str:
+    """The entries as the file gave them and, once previewed, the catalog film each matched."""
+    matched = [[*name, *match] for name, match in (matches or {}).items() if match]
+    return json.dumps({"entries": entries, "matches": matched}, ensure_ascii=False)
 
 
-def restored(text: str) -> list[Entry]:
-    return [Entry(*row[:-1], viewings=tuple(Viewing(*viewing) for viewing in row[-1])) for row in json.loads(text)]
+def restored(text: str) -> tuple[list[Entry], dict[Named, Match | None]]:
+    """stored()'s entries and matches; a film named but not among the matches matched nothing."""
+    document = json.loads(text)
+    entries = [Entry(*row[:-1], viewings=tuple(Viewing(*seen) for seen in row[-1])) for row in document["entries"]]
+    matches = defaultdict(lambda: None, {tuple(row[:3]): tuple(row[3:]) for row in document["matches"]})
+    return entries, matches
 
 
 class ImportRunner:
@@ -169,21 +178,22 @@ class ImportRunner:
         return report
 
     async def preview(self, user_id: int, job_id: int, entries: list[Entry]) -> None:
+        """Matches the films (kept with the entries, for the apply) and counts what would change."""
         try:
             async with self.db.engine.connect() as connection:
-                wanted, not_matched = await films_wanted(connection, entries, self.reporter(job_id))
+                matches = await match_films(connection, [named(entry) for entry in entries], self.reporter(job_id))
+                wanted, not_matched = films_wanted(entries, matches)
                 plan = await plan_against_lists(connection, user_id, wanted, not_matched)
             async with self.db.transaction() as connection:
-                await connection.execute(finish(job_id, "ready", plan.summary()))
+                await connection.execute(finish(job_id, "ready", plan.summary(), stored(entries, matches)))
         except Exception:
             await self.failed(job_id, "matching")
 
     async def write(self, user_id: int, job_id: int) -> None:
         try:
             [(text,)] = await self.db.fetch_all(ENTRIES, job_id=job_id)
-            entries = restored(text)
-            async with self.db.engine.connect() as connection:
-                wanted, not_matched = await films_wanted(connection, entries, self.reporter(job_id))
+            entries, matches = restored(text)
+            wanted, not_matched = films_wanted(entries, matches)
             async with self.db.transaction() as connection:
                 plan = await plan_against_lists(connection, user_id, wanted, not_matched)
                 await apply_plan(connection, user_id, plan)

@@ -15,7 +15,7 @@ from ..diary.days import start_of_day
 from ..tables import films, movies, now, title_key, viewings
 from .readers import Entry, Viewing
 
-CHUNK = 500
+CHUNK = 1000
 ARTICLES = ("the", "a", "an")
 NOT_MATCHED_SHOWN = 200
 Progress = Callable[[int, int], Awaitable[None]]
@@ -105,27 +105,35 @@ USERS_VIEWINGS = (
 )
 
 
-async def match_films(
-    connection: AsyncConnection, entries: Sequence[Entry], progress: Progress
-) -> list[tuple[int, str, int | None] | None]:
-    """Each entry's catalog film (id, title, year), or None: by IMDb id, else by title and year
-    (a year off by one allowed when none is exact, as release years differ between databases)."""
-    found: list[tuple[int, str, int | None] | None] = [None] * len(entries)
-    for start in range(0, len(entries), CHUNK):
-        chunk = entries[start : start + CHUNK]
-        ids = sorted({entry.imdb_id for entry in chunk if entry.imdb_id})
+Named = tuple[str | None, str, int | None]  # a film as a file names it: IMDb id, title, year
+Match = tuple[int, str, int | None]  # a catalog film: id, title, year
+
+
+def named(entry: Entry) -> Named:
+    return entry.imdb_id, entry.title, entry.year
+
+
+async def match_films(connection: AsyncConnection, films_named: Sequence[Named], progress: Progress) -> dict:
+    """Each film named (once, however often the file names it) to its catalog film, or None: by
+    IMDb id, else by title and year (a year off by one allowed when none is exact, as release
+    years differ between databases)."""
+    distinct = list(dict.fromkeys(films_named))
+    found: dict[Named, Match | None] = {}
+    for start in range(0, len(distinct), CHUNK):
+        chunk = distinct[start : start + CHUNK]
+        ids = sorted({imdb_id for imdb_id, _, _ in chunk if imdb_id})
         by_id = {row[0]: tuple(row[1:]) for row in await connection.execute(BY_IMDB_ID, {"ids": ids})}
-        keys = sorted({key for entry in chunk for key in title_keys(entry.title)})
+        keys = sorted({key for _, title, _ in chunk for key in title_keys(title)})
         by_key: dict[str, list[tuple]] = {}
         for key, year, film_id, title, votes in await connection.execute(BY_KEY, {"keys": keys}):
             by_key.setdefault(key, []).append((year, votes, film_id, title))
-        for offset, entry in enumerate(chunk):
-            if entry.imdb_id in by_id:
-                found[start + offset] = by_id[entry.imdb_id]
+        for imdb_id, title, year in chunk:
+            if imdb_id in by_id:
+                found[imdb_id, title, year] = by_id[imdb_id]
             else:
-                candidates = [c for key in title_keys(entry.title) for c in by_key.get(key, [])]
-                found[start + offset] = best_match(candidates, entry.year)
-        await progress(min(start + CHUNK, len(entries)), len(entries))
+                candidates = [c for key in title_keys(title) for c in by_key.get(key, [])]
+                found[imdb_id, title, year] = best_match(candidates, year)
+        await progress(min(start + CHUNK, len(distinct)), len(distinct))
     return found
 
 
@@ -141,16 +149,13 @@ def best_match(candidates: list[tuple], year: int | None) -> tuple[int, str, int
     return None
 
 
-async def films_wanted(
-    connection: AsyncConnection, entries: Sequence[Entry], progress: Progress
-) -> tuple[dict[tuple, Film], list[str]]:
-    """The entries matched and merged, one `Film` per film (keyed as `listed_key` keys the
-    lists), and the titles no catalog film matched."""
-    matches = await match_films(connection, entries, progress)
+def films_wanted(entries: Sequence[Entry], matches: dict[Named, Match | None]) -> tuple[dict[tuple, Film], list[str]]:
+    """The entries merged, one `Film` per film (keyed as `listed_key` keys the lists), given
+    what each matched (`match_films`); and the titles no catalog film matched."""
     wanted: dict[tuple, Film] = {}
     not_matched = []
-    for entry, match in zip(entries, matches, strict=True):
-        if match:
+    for entry in entries:
+        if match := matches[named(entry)]:
             film = wanted.setdefault(listed_key(match[0], match[1], match[2]), Film(match[1], match[2], match[0]))
         else:
             key = listed_key(None, entry.title, entry.year)

@@ -23,6 +23,8 @@ BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200
 def clean_text(text: str) -> str:
     """Typed one-line text as it is stored: NFC, with control characters (NUL included),
     surrogates and direction overrides dropped, and runs of spaces made one."""
+    if text.isascii() and text.isprintable():
+        return " ".join(text.split())  # the common case, checked in C: nothing to drop
     spaced = " ".join(unicodedata.normalize("NFC", text).split())
     kept = "".join(c for c in spaced if unicodedata.category(c) not in ("Cc", "Cs") and c not in BIDI_CONTROLS)
     return " ".join(kept.split())
