@@ -197,7 +197,7 @@ class ImportRunner:
             async with self.db.transaction() as connection:
                 plan = await plan_against_lists(connection, user_id, wanted, not_matched)
                 await apply_plan(connection, user_id, plan)
-                await connection.execute(finish(job_id, "done", plan.summary()))
+                await connection.execute(finish(job_id, "done", plan.summary(), entries=""))  # done with them
         except Exception:
             await self.failed(job_id, "writing")
 

@@ -1,6 +1,7 @@
-"""What an import would do: each entry matched to a catalog film (by IMDb id, else by title and
-year, normalised), entries of the same film merged, then compared with the person's lists.
-`make_plan` gives the counts the preview shows; `apply_plan` writes it in one transaction."""
+"""What an import would do: each film the file names matched to a catalog film (`match_films`:
+by IMDb id, else by title and year, normalised), the entries of one film merged
+(`films_wanted`), then compared with the person's lists (`plan_against_lists`, whose counts
+the preview shows); `apply_plan` writes the plan in the caller's transaction."""
 
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence

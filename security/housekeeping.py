@@ -1,6 +1,7 @@
 """Removing what has expired, so the tables the login machinery writes to stop growing:
 sessions past their lifetimes, throttle counts nobody is held to any more, and security
-events past the 90 days they are kept; and deleted things whose Undo has expired. Each worker
+events past the 90 days they are kept; deleted things whose Undo has expired, and imports
+untouched for a day (with the entries they hold). Each worker
 runs it at start and then every HOUSEKEEPING_SECONDS (see app.py's lifespan)."""
 
 from dataclasses import dataclass
@@ -11,12 +12,13 @@ from sqlalchemy import delete, or_
 from ..db import Database
 from ..diary.trash import UNDO_SECONDS
 from ..settings import Settings
-from ..tables import login_sessions, login_throttle, now, security_events, trash
+from ..tables import history_imports, login_sessions, login_throttle, now, security_events, trash
 from . import events
 from .signup_limit import WINDOW
 from .throttle import FORGET_AFTER
 
 HOUSEKEEPING_SECONDS = 3600
+IMPORTS_KEPT_SECONDS = 24 * 3600
 COUNTS_LAST = max(FORGET_AFTER, WINDOW)
 
 
@@ -26,6 +28,7 @@ class Removed:
     throttle_counts: int
     events: int
     trashed: int
+    imports: int
 
 
 async def remove_expired(db: Database, settings: Settings) -> Removed:
@@ -46,7 +49,10 @@ async def remove_expired(db: Database, settings: Settings) -> Removed:
             delete(security_events).where(security_events.c.at < timestamp - events.KEEP_SECONDS)
         )
         trashed = await connection.execute(delete(trash).where(trash.c.deleted_at < timestamp - UNDO_SECONDS))
-    return Removed(sessions.rowcount, counts.rowcount, old_events.rowcount, trashed.rowcount)
+        imports = await connection.execute(
+            delete(history_imports).where(history_imports.c.updated_at < timestamp - IMPORTS_KEPT_SECONDS)
+        )
+    return Removed(sessions.rowcount, counts.rowcount, old_events.rowcount, trashed.rowcount, imports.rowcount)
 
 
 async def keep_tidy(db: Database, settings: Settings) -> None:

@@ -140,7 +140,10 @@ async def test_undoing_the_delete_of_a_watched_movie_keeps_its_rating(browser, l
 async def test_pages_fit_a_360_pixel_phone_without_sideways_scrolling(browser, live_server):
     page = await new_page(browser, live_server, viewport=PHONE)
     await fill_a_list(page)
-    for path in ("/", "/watched", "/account", "/account/totp"):
+    await page.goto("/watched")
+    await page.get_by_role("link", name="Heat", exact=True).click()
+    film_page, log_form = page.url, await page.get_by_role("link", name="Log a viewing").get_attribute("href")
+    for path in ("/", "/watched", "/diary", film_page, log_form, "/account", "/account/totp"):
         await page.goto(path)
         assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
 

@@ -12,6 +12,7 @@ from httpx import ASGITransport, AsyncClient
 from sqlalchemy import update
 from support import Visitor, text_of, texts_of_class
 
+from flicklist.security.housekeeping import remove_expired
 from flicklist.tables import history_imports
 
 
@@ -391,3 +392,15 @@ async def test_titles_match_whatever_their_case_accents_punctuation_and_article(
     page = (await user.get("/watched")).text
     assert texts_of_class(page, "title") == ["The Heat", "Léon: The Professional", "Nine Queens", "Heat"]
     assert f'href="/films/{catalog["tt0000102"]}"' in page, "the Heat of 1986, not of 1995"
+
+
+async def test_imports_untouched_for_a_day_are_removed(user, app):
+    content = csv_bytes(["Date", "Name", "Year", "Letterboxd URI"], [["2024-01-01", "Heat", "1995", "x"]])
+    job_url = (await user.upload("/account/import", "watchlist.csv", content)).headers["location"]
+    await settled(user, job_url)
+    assert (await remove_expired(app.state.db, app.state.settings)).imports == 0
+    async with app.state.db.transaction() as connection:
+        a_day_ago = history_imports.c.updated_at - 24 * 3600 - 1
+        await connection.execute(update(history_imports).values(updated_at=a_day_ago))
+    assert (await remove_expired(app.state.db, app.state.settings)).imports == 1
+    assert (await user.get(job_url)).status_code == 404
