@@ -214,6 +214,7 @@ class Film(Base):
     __table_args__ = (
         UniqueConstraint("imdb_id", name="uq_films_imdb_id"),
         Index("ix_films_search_key", "search_key", "votes"),
+        Index("ix_films_search_key_year", "search_key", "year", "votes"),
         # PostgreSQL's word search; SQLite's is the FTS5 table `films_fts` (migration 0004).
         Index(
             "ix_films_search_words",

@@ -17,6 +17,8 @@ from ..tables import films, movies, now, title_key, viewings
 from .readers import Entry, Viewing
 
 CHUNK = 1000
+
+
 ARTICLES = ("the", "a", "an")
 NOT_MATCHED_SHOWN = 200
 Progress = Callable[[int, int], Awaitable[None]]
@@ -93,9 +95,17 @@ class Plan:
 BY_IMDB_ID = select(films.c.imdb_id, films.c.id, films.c.title, films.c.year).where(
     films.c.imdb_id.in_(bindparam("ids", expanding=True))
 )
-BY_KEY = select(films.c.search_key, films.c.year, films.c.id, films.c.title, films.c.votes).where(
+# Candidates from the index alone (ix_films_search_key_year holds key, year and votes; the id
+# comes with every row): films named with a year are asked by that year, one query a year, so
+# the key-and-year pairs looked up stay few (a row-value IN would scan the whole index on
+# SQLite); then the titles of the films chosen.
+DATED = select(films.c.search_key, films.c.votes, films.c.id).where(
+    films.c.search_key.in_(bindparam("keys", expanding=True)), films.c.year.in_(bindparam("years", expanding=True))
+)
+UNDATED = select(films.c.search_key, films.c.votes, films.c.id).where(
     films.c.search_key.in_(bindparam("keys", expanding=True))
 )
+DETAILS = select(films.c.id, films.c.title, films.c.year).where(films.c.id.in_(bindparam("ids", expanding=True)))
 USERS_MOVIES = select(
     movies.c.id, movies.c.film_id, movies.c.title, movies.c.year, movies.c.watched, movies.c.rating
 ).where(movies.c.user_id == bindparam("user_id"))
@@ -116,38 +126,63 @@ def named(entry: Entry) -> Named:
 
 async def match_films(connection: AsyncConnection, films_named: Sequence[Named], progress: Progress) -> dict:
     """Each film named (once, however often the file names it) to its catalog film, or None: by
-    IMDb id, else by title and year (a year off by one allowed when none is exact, as release
-    years differ between databases)."""
+    IMDb id, else by title and year: the most voted film of that year, else of a year either
+    side (release years differ between databases); with no year, the only film of that title."""
     distinct = list(dict.fromkeys(films_named))
     found: dict[Named, Match | None] = {}
-    for start in range(0, len(distinct), CHUNK):
-        chunk = distinct[start : start + CHUNK]
-        ids = sorted({imdb_id for imdb_id, _, _ in chunk if imdb_id})
-        by_id = {row[0]: tuple(row[1:]) for row in await connection.execute(BY_IMDB_ID, {"ids": ids})}
-        keys = sorted({key for _, title, _ in chunk for key in title_keys(title)})
-        by_key: dict[str, list[tuple]] = {}
-        for key, year, film_id, title, votes in await connection.execute(BY_KEY, {"keys": keys}):
-            by_key.setdefault(key, []).append((year, votes, film_id, title))
-        for imdb_id, title, year in chunk:
-            if imdb_id in by_id:
-                found[imdb_id, title, year] = by_id[imdb_id]
+    by_id = await rows_by(connection, BY_IMDB_ID, "ids", sorted({name[0] for name in distinct if name[0]}))
+    for name in distinct:
+        if name[0] in by_id:
+            found[name] = tuple(by_id[name[0]][1:])
+    by_year: dict[int | None, list[Named]] = {}
+    for name in distinct:
+        if name not in found:
+            by_year.setdefault(name[2], []).append(name)
+    fitting: dict[Named, list[tuple[int, int]]] = {}  # (votes, id) of each film it may be
+    done = len(found)
+    for year, names in by_year.items():
+        for start in range(0, len(names), CHUNK):
+            group = names[start : start + CHUNK]
+            if year is None:
+                films_of = await candidates(connection, UNDATED, group)
+                for name in group:
+                    titled = [film for key in title_keys(name[1]) for film in films_of.get(key, [])]
+                    fitting[name] = titled if len(titled) == 1 else []
             else:
-                candidates = [c for key in title_keys(title) for c in by_key.get(key, [])]
-                found[imdb_id, title, year] = best_match(candidates, year)
-        await progress(min(start + CHUNK, len(distinct)), len(distinct))
+                # That year first; only the films it leaves unmatched are looked for either side.
+                for years in ([year], [year - 1, year + 1]):
+                    films_of = await candidates(connection, DATED, group, years=years)
+                    for name in group:
+                        fitting[name] = [film for key in title_keys(name[1]) for film in films_of.get(key, [])]
+                    group = [name for name in group if not fitting[name]]
+            done += len(names[start : start + CHUNK])
+            await progress(done, len(distinct))
+    chosen = {name: max(films)[1] for name, films in fitting.items() if films}  # the most voted
+    details = await rows_by(connection, DETAILS, "ids", sorted(set(chosen.values())))
+    for name in fitting:
+        found[name] = tuple(details[chosen[name]]) if name in chosen else None
     return found
 
 
-def best_match(candidates: list[tuple], year: int | None) -> tuple[int, str, int | None] | None:
-    """The most voted film of the year asked (or one either side); with no year, the only one."""
-    if year is None:
-        return (candidates[0][2], candidates[0][3], candidates[0][0]) if len(candidates) == 1 else None
-    for allowed in ((year,), (year - 1, year + 1)):
-        fitting = [c for c in candidates if c[0] in allowed]
-        if fitting:
-            film_year, _, film_id, title = max(fitting, key=lambda c: c[1])
-            return film_id, title, film_year
-    return None
+async def candidates(
+    connection: AsyncConnection, statement, names: list[Named], **values: list
+) -> dict[str, list[tuple[int, int]]]:
+    """(votes, id) of the films filed under the names' title keys (and `values`), by key."""
+    keys = sorted({key for _, title, _ in names for key in title_keys(title)})
+    films_of: dict[str, list[tuple[int, int]]] = {}
+    if keys:
+        for key, votes, film_id in await connection.execute(statement, {"keys": keys, **values}):
+            films_of.setdefault(key, []).append((votes, film_id))
+    return films_of
+
+
+async def rows_by(connection: AsyncConnection, statement, name: str, values: list) -> dict[Any, Sequence]:
+    """`statement`'s rows by their first column, asked CHUNK values of `name` at a time."""
+    rows = {}
+    for start in range(0, len(values), CHUNK):
+        for row in await connection.execute(statement, {name: values[start : start + CHUNK]}):
+            rows[row[0]] = row
+    return rows
 
 
 def films_wanted(entries: Sequence[Entry], matches: dict[Named, Match | None]) -> tuple[dict[tuple, Film], list[str]]:
