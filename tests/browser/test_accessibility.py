@@ -67,6 +67,14 @@ async def test_every_page_passes_axe_core(browser, live_server, color_scheme):
     pages["a film's page with a review"] = await axe_violations(page)
     await page.goto("/diary")
     pages["/diary"] = await axe_violations(page)
+    await page.goto("/account")
+    watched = b"Date,Name,Year,Letterboxd URI\n2024-01-01,Brazil,,x\n"
+    await page.get_by_label("Import a history").set_input_files(
+        {"name": "watched.csv", "mimeType": "text/csv", "buffer": watched}
+    )
+    await page.get_by_role("button", name="Upload and preview").click()
+    await expect(page.get_by_role("heading", name="What importing will do")).to_be_visible()
+    pages["an import's preview"] = await axe_violations(page)
     await turn_on_an_authenticator_app(page)
     pages["recovery codes"] = await axe_violations(page)
     await page.goto("/account")

@@ -6,7 +6,7 @@ import io
 import zipfile
 
 import pytest
-from browser_support import assert_no_reload, axe_violations, emails, mark_window, open_page, register
+from browser_support import assert_no_reload, emails, mark_window, open_page, register
 from playwright.async_api import expect
 
 
@@ -41,7 +41,6 @@ async def test_an_import_is_previewed_and_applied_from_the_account_page(browser,
     await expect(page.get_by_role("row", name="Viewings for your diary 28")).to_be_visible()
     if javascript:
         await assert_no_reload(page)
-        assert await axe_violations(page) == []
     await page.get_by_role("button", name="Import").click()
     await expect(page.get_by_role("heading", name="Imported")).to_be_visible(timeout=15_000)
     await page.get_by_role("link", name="Diary").first.click()
