@@ -6,15 +6,21 @@ the export of the account it filled.
     python bench/history_bench.py OUT.zip CATALOG_DATABASE_URL   # just the file"""
 
 import asyncio
+import contextlib
 import csv
 import io
 import random
 import sys
 import time
 import zipfile
+from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 from sqlalchemy import select
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # as run.py: the tests' helpers
+from support import csrf_token_in
 
 from flicklist.db import make_engine
 from flicklist.tables import films
@@ -96,8 +102,18 @@ def until_settled(client: httpx.Client, job_url: str) -> str:
     return page
 
 
-def timed_import(client: httpx.Client, csrf: str, export: bytes) -> tuple[float, float, str]:
+@contextlib.contextmanager
+def new_account(url: str, email: str, password: str) -> Iterator[httpx.Client]:
+    """A client logged in to an account made for the occasion."""
+    with httpx.Client(base_url=url, timeout=120) as client:
+        token = csrf_token_in(client.get("/register").text)
+        client.post("/register", data={"csrf_token": token, "email": email, "password": password, "verify": password})
+        yield client
+
+
+def timed_import(client: httpx.Client, export: bytes) -> tuple[float, float, str]:
     """Seconds from upload to preview, seconds from "Import" to imported, and the final page."""
+    csrf = csrf_token_in(client.get("/account").text)
     started = time.perf_counter()
     response = client.post("/account/import", data={"csrf_token": csrf}, files={"file": ("letterboxd.zip", export)})
     job_url = response.headers["location"]
