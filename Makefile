@@ -7,13 +7,19 @@ PORT ?= 8000
 WORKERS ?= 1
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench install clean screenshots mutants
+.PHONY: run test lint bench install install-dev clean screenshots mutants
 
+# The app alone for `make run`; the test tools (pytest, Playwright, ruff) only for what uses them.
 install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
 
 $(VENV)/.installed: pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
@@ -21,23 +27,23 @@ run: install
 	$(BIN)/flicklist db upgrade
 	$(BIN)/flicklist serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
-test: install
+test: install-dev
 	$(BIN)/pytest
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 clean:
 	rm -rf $(VENV) *.egg-info build dist .pytest_cache .ruff_cache
 
-screenshots: install
+screenshots: install-dev
 	FLICKLIST_SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest -q tests/browser/test_accessibility.py -k screenshots
 
 # Small deliberate breaks in the code, each of which the tests must catch (tests/mutants.py).
-mutants: install
+mutants: install-dev
 	$(BIN)/python tests/mutants.py
 
-bench: install
+bench: install-dev
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python bench/run.py

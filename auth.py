@@ -235,8 +235,24 @@ async def create_user(db: Database, email: str, password: str) -> int | None:
         return None
 
 
+# What the login page says a visitor sent here from a page behind the wall is logging in for.
+LOGGING_IN_FOR = (
+    ("/watched", "Log in to see your watched films."),
+    ("/diary", "Log in to see your diary."),
+    ("/account", "Log in to see your account."),
+    ("/films/", "Log in to see that film and what you did with it."),
+)
+
+
+def logging_in_for(next_url: str) -> str | None:
+    if next_url == "/":
+        return None
+    return next((why for start, why in LOGGING_IN_FOR if next_url.startswith(start)), "Log in to see that page.")
+
+
 async def login_page(request: Request) -> Response:
-    return page(request, "templates/login.html", {"next": safe_next(request.query_params.get("next"))})
+    next_url = safe_next(request.query_params.get("next"))
+    return page(request, "templates/login.html", {"next": next_url, "why": logging_in_for(next_url)})
 
 
 def client_address(request: Request) -> str:

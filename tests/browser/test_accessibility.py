@@ -148,6 +148,12 @@ async def test_undoing_the_delete_of_a_watched_movie_keeps_its_rating(browser, l
 async def test_pages_fit_a_360_pixel_phone_without_sideways_scrolling(browser, live_server):
     page = await new_page(browser, live_server, viewport=PHONE)
     await fill_a_list(page)
+    long_title = "Supercalifragilistic" * 8  # 160 characters, no space to break at
+    await page.goto("/")
+    await page.get_by_label("Movie title").fill(long_title)
+    await page.get_by_role("button", name="Add to watchlist").click()
+    await expect(page.locator("#flash")).to_contain_text("Added 'Supercalifragilistic")
+    assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "the banner"
     await page.goto("/watched")
     await page.get_by_role("link", name="Heat", exact=True).click()
     film_page, log_form = page.url, await page.get_by_role("link", name="Log a viewing").get_attribute("href")

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from starlette.routing import Mount, Route
+from support import text_of
 
 from flicklist.auth import OPEN_PATHS, OPEN_PREFIXES
 from flicklist.tables import movies
@@ -57,3 +58,19 @@ async def test_a_logged_in_page_shows_the_email_and_log_out_and_hides_sign_in_li
     assert 'href="/login"' not in page
     anonymous = (await visitor.get("/login")).text
     assert 'href="/login"' in anonymous and 'href="/register"' in anonymous and "Log out" not in anonymous
+
+
+@pytest.mark.parametrize(
+    ("path", "said"),
+    [
+        ("/watched", "Log in to see your watched films."),
+        ("/diary", "Log in to see your diary."),
+        ("/account/totp", "Log in to see your account."),
+        ("/movies/7/log", "Log in to see that page."),
+    ],
+)
+async def test_the_login_page_says_what_a_visitor_turned_away_logs_in_for(visitor, path, said):
+    turned_away = await visitor.get(path)
+    login = await visitor.get(turned_away.headers["location"])
+    assert said in text_of(login.text)
+    assert "Log in to see" not in text_of((await visitor.get("/login")).text), "a plain visit to log in needs no reason"
