@@ -46,14 +46,15 @@ NOT_ON_YOUR_LIST = "That movie is not on your list."
 NOT_IN_CATALOG = "That film is not in the catalog (any more). Type its title instead."
 
 
-def check_title(title: str) -> str | None:
-    """`title` as clean_text() left it; its casefold() (the stored key) may be longer ("ß": "ss")."""
+def check_title(title: str, anyway: bool = False) -> str | None:
+    """`title` as clean_text() left it; its casefold() (the stored key) may be longer ("ß": "ss").
+    `anyway`: the person was warned off a terrible movie and insists."""
     if not title:
         return "Please specify the movie you want to add."
     if max(len(title), len(title.casefold())) > TITLE_MAX:
         return f"A title can be at most {TITLE_MAX} characters long."
-    if title.casefold() in TERRIBLE_MOVIES:
-        return f"Trust me, you don't want to add '{title}' to your Watchlist"
+    if title.casefold() in TERRIBLE_MOVIES and not anyway:
+        return f"Trust me, you don't want to add '{title}' to your watchlist."
     return None
 
 
@@ -177,7 +178,7 @@ async def watched_page(request: Request) -> Response:
 async def add(request: Request) -> Response:
     """Adds the catalog film picked (`film`), or the typed `title`: linked to a film when it
     names exactly one ("Heat (1995)"), else kept as typed."""
-    fields = await form_fields(request, "title", "film")
+    fields = await form_fields(request, "title", "film", "anyway")
     typed, db = fields["title"], request.app.state.db
     picked = fields["film"]
     film = await film_by_id(db, int(picked)) if picked.isdigit() and len(picked) <= 9 else None
@@ -186,18 +187,37 @@ async def add(request: Request) -> Response:
         errors = {"title": NOT_IN_CATALOG}
         return refuse_form(request, "/", "partials/add_form.html", {"title": typed}, errors, form_context)
     title = film.title if film else clean_text(typed)
-    error = check_title(title)
+    error, action = check_title(title, anyway=fields["anyway"] == "1"), None
+    if error and title.casefold() in TERRIBLE_MOVIES:
+        action = ("Add it anyway", "/movies", {"title": title, "anyway": "1"})
     if error is None and film is None:
         film = await only_film_named(db, title)
         title = film.title if film else title
     if error is None and (movie := await insert_movie(request, title, watched=False, film=film)) is None:
-        error = f"'{title}' is already on your list."
+        error, action = await already_listed(request, title, film)
     if error:
-        return refuse_form(request, "/", "partials/add_form.html", {"title": typed}, {"title": error}, form_context)
+        errors = {"title": error}
+        return refuse_form(request, "/", "partials/add_form.html", {"title": typed}, errors, form_context, action)
     flash(request, f"Added '{title}' to your watchlist.", "success")
     fragments = ["partials/add_form.html", "partials/movie_row_added.html"]
     context = {"form": {}, "movies": [movie], "autofocus": True, **form_context}
     return after_post(request, "/", fragments, context)
+
+
+LISTED_AS = select(movies.c.id, movies.c.watched).where(
+    movies.c.user_id == bindparam("user_id"), movies.c.title_key == bindparam("key")
+)
+
+
+async def already_listed(request: Request, title: str, film: CatalogFilm | None) -> tuple[str, tuple | None]:
+    """What to say when the film is on a list already: which list; on the Watched list, with a
+    button to watch it again (a new viewing, today)."""
+    key = title_key(title, film.id if film else None)
+    rows = await request.app.state.db.fetch_all(LISTED_AS, user_id=request.state.user.id, key=key)
+    if not rows or not rows[0][1]:
+        return f"'{title}' is already on your watchlist.", None
+    again = ("Watch it again", f"/movies/{rows[0][0]}/log", {"rewatch": "on"})
+    return f"'{title}' is already on your Watched list.", again
 
 
 async def insert_movie(

@@ -26,11 +26,20 @@ def cut_to_budget(text: str, budget: int) -> str:
     return text + "…"
 
 
-def flash(request: Request, text: str, category: str = "info", undo: tuple[str, dict] | None = None) -> None:
-    """`undo` is (url, fields): the banner then offers an Undo button posting them there."""
+def flash(
+    request: Request,
+    text: str,
+    category: str = "info",
+    undo: tuple[str, dict] | None = None,
+    action: tuple[str, str, dict] | None = None,
+) -> None:
+    """`action` is (label, url, fields): the banner then offers a button so labelled posting
+    the fields there; `undo` (url, fields) is the action labelled Undo."""
     message = {"text": text, "category": category}
     if undo:
-        message["undo"] = {"url": undo[0], "fields": undo[1]}
+        action = ("Undo", *undo)
+    if action:
+        message["action"] = {"label": action[0], "url": action[1], "fields": action[2]}
     message["text"] = cut_to_budget(text, FLASH_BUDGET - json_size({**message, "text": ""}))
     kept = [message]
     for older in reversed(request.session.get("flash", [])[-(FLASHES_KEPT - 1) :]):

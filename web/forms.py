@@ -37,12 +37,15 @@ def refuse_form(
     kept: dict[str, str],
     errors: dict[str, str | None],
     context: dict[str, Any] | None = None,
+    action: tuple[str, str, dict] | None = None,
 ) -> Response:
-    """Each error goes to the banner. HTMX gets the form again, what was typed kept (`kept`)
-    and each error beside its field; a plain form goes back to `back_to`, typed values kept."""
+    """Each error goes to the banner (the first with `action`'s button, if any). HTMX gets the
+    form again, what was typed kept (`kept`) and each error beside its field; a plain form goes
+    back to `back_to`, typed values kept."""
     errors = {field: message for field, message in errors.items() if message}
     for message in errors.values():
-        flash(request, message, "error")
+        flash(request, message, "error", action=action)
+        action = None
     if not is_htmx(request):
         keep_form(request, kept)
     return after_post(request, back_to, [form_partial], {**(context or {}), "form": kept, "errors": errors}, 422)

@@ -68,7 +68,7 @@ async def test_errors_show_beside_the_field_and_in_the_banner(browser, live_serv
     await mark_window(page)
     await page.get_by_label("Movie title").fill("Gigli")
     await page.get_by_role("button", name="Add to watchlist").click()
-    message = "Trust me, you don't want to add 'Gigli' to your Watchlist"
+    message = "Trust me, you don't want to add 'Gigli' to your watchlist."
     await expect(page.locator("#title-error")).to_have_text(message)
     await expect(page.locator("#flash")).to_contain_text(message)
     await expect(page.get_by_label("Movie title")).to_have_value("Gigli")

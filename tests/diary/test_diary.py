@@ -16,7 +16,7 @@ from flicklist.tables import trash
 
 def undo_fields(page: str) -> dict[str, str]:
     """The newest Undo in the banner: where it posts and what."""
-    forms = list(re.finditer(r'<form class="inline undo" action="([^"]+)".*?</form>', page, re.DOTALL))
+    forms = list(re.finditer(r'<form class="inline flash-action" action="([^"]+)".*?</form>', page, re.DOTALL))
     assert forms, "the banner offers an Undo"
     fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', forms[-1].group(0)))
     fields.pop("csrf_token")

@@ -59,8 +59,23 @@ async def test_the_same_title_twice_is_refused_whatever_its_case(user):
     await user.get("/")
     await user.add("HEAT")
     page = await user.get("/")
-    assert flashes(page.text) == ["'HEAT' is already on your list."]
+    assert flashes(page.text) == ["'HEAT' is already on your watchlist."]
     assert page.text.count('class="movie"') == 1
+
+
+async def test_a_film_already_watched_is_refused_saying_so_and_offering_to_watch_it_again(user):
+    await user.add("Parasite")
+    movie_id = await user.movie_id("Parasite")
+    await user.post(f"/movies/{movie_id}/watched")
+    await user.get("/")
+    await user.add("parasite")
+    page = (await user.get("/")).text
+    assert flashes(page) == ["'parasite' is already on your Watched list."]
+    assert '<button type="submit" class="link-button">Watch it again</button>' in page
+    again = re.search(r'<form class="inline flash-action" action="([^"]+)".*?name="rewatch" value="on"', page, re.S)
+    response = await user.post(again.group(1), {"rewatch": "on"})
+    assert response.headers["location"] == f"/movies/{movie_id}"
+    assert "2 times" in text_of((await user.get("/watched")).text), "a new viewing, today"
 
 
 @pytest.mark.parametrize(
@@ -77,8 +92,19 @@ async def test_the_same_title_twice_is_refused_whatever_its_case(user):
 async def test_terrible_movies_are_refused(user, title):
     await user.add(title)
     page = await user.get("/")
-    assert flashes(page.text) == [f"Trust me, you don't want to add '{title}' to your Watchlist"]
+    assert flashes(page.text) == [f"Trust me, you don't want to add '{title}' to your watchlist."]
+    assert '<button type="submit" class="link-button">Add it anyway</button>' in page.text
     assert 'class="movie"' not in page.text
+
+
+async def test_a_terrible_movie_can_be_added_anyway(user):
+    await user.add("Gigli")
+    page = (await user.get("/")).text
+    anyway = dict(re.findall(r'<input type="hidden" name="(title|anyway)" value="([^"]*)">', page))
+    assert anyway == {"title": "Gigli", "anyway": "1"}
+    await user.post("/movies", anyway)
+    page = (await user.get("/")).text
+    assert texts_of_class(page, "title") == ["Gigli"] and flashes(page) == ["Added 'Gigli' to your watchlist."]
 
 
 async def test_crossing_off_moves_a_movie_to_watched(user):

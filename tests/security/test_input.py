@@ -51,7 +51,7 @@ async def test_control_characters_are_stripped_from_titles(user, app, typed, sto
 async def test_the_same_title_typed_composed_or_decomposed_is_one_movie(user, app):
     await user.add("Amélie")
     await user.add("Ame\u0301lie")
-    assert flashes((await user.get("/")).text)[-1] == "'Amélie' is already on your list."
+    assert flashes((await user.get("/")).text)[-1] == "'Amélie' is already on your watchlist."
     assert len(await stored_titles(app)) == 1
 
 

@@ -32,7 +32,7 @@ async def test_a_refused_title_comes_back_in_the_form_with_the_error_beside_it(u
     assert_fragment(response.text)
     assert 'value="gigli"' in response.text
     assert 'aria-invalid="true"' in response.text
-    refusal = "Trust me, you don't want to add 'gigli' to your Watchlist"
+    refusal = "Trust me, you don't want to add 'gigli' to your watchlist."
     assert texts_of_class(response.text, "field-error") == [refusal]
     assert 'id="title-error"' in response.text
     assert '<div class="flash flash-error"><span class="flash-text">Trust me' in response.text
