@@ -66,7 +66,9 @@ def check_viewing(fields: dict[str, str]) -> tuple[ViewingForm | None, dict[str,
 VIEWING_FIELDS = ("watched_on", "rating", "rewatch", "review", "tags")
 # What a viewing holds beyond whose it is: what the trash keeps and the export writes.
 VIEWING_FIELDS_STORED = (*VIEWING_FIELDS, "created_at")
+STORED_COLUMNS = tuple(viewings.c[name] for name in VIEWING_FIELDS_STORED)
 
+# The URL's movie, if it is on this user's list: anyone else's matches nothing.
 THE_USERS_MOVIE = (movies.c.id == bindparam("movie_id"), movies.c.user_id == bindparam("user_id"))
 EARLIER_VIEWING = exists().where(
     viewings.c.movie_id == movies.c.id, viewings.c.watched_on <= bindparam("watched_on", type_=String)

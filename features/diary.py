@@ -20,8 +20,8 @@ from ..diary.viewings import (
     LOG_AS_TOLD,
     MARK_WATCHED,
     REVIEW_MAX,
+    STORED_COLUMNS,
     VIEWING_FIELDS,
-    VIEWING_FIELDS_STORED,
     DiaryEntry,
     check_viewing,
 )
@@ -107,9 +107,7 @@ async def change(request: Request) -> Response:
     return go_to(request, entry_url(movie_id, entry.film_id))
 
 
-VIEWING_STORED = select(*(viewings.c[name] for name in VIEWING_FIELDS_STORED), viewings.c.movie_id).where(
-    viewings.c.id == bindparam("viewing_id")
-)
+VIEWING_STORED = select(*STORED_COLUMNS, viewings.c.movie_id).where(viewings.c.id == bindparam("viewing_id"))
 
 
 async def remove(request: Request) -> Response:

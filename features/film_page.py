@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from ..diary.viewings import VIEWINGS_OF_MOVIE, Viewing
+from ..diary.viewings import THE_USERS_MOVIE, VIEWINGS_OF_MOVIE, Viewing
 from ..posters.fetcher import want_posters
 from ..tables import films, movies
 from ..web import convertors  # noqa: F401 (registers {…:row_id} for the routes below)
@@ -52,7 +52,7 @@ ENTRY_COLUMNS = (
     movies.c.rating,
     movies.c.added_at,
 )
-ENTRY = select(*ENTRY_COLUMNS).where(movies.c.id == bindparam("movie_id"), movies.c.user_id == bindparam("user_id"))
+ENTRY = select(*ENTRY_COLUMNS).where(*THE_USERS_MOVIE)
 ENTRY_OF_FILM = select(*ENTRY_COLUMNS).where(
     movies.c.film_id == bindparam("film_id"), movies.c.user_id == bindparam("user_id")
 )

@@ -21,8 +21,9 @@ from ..diary.viewings import (
     LOG_CROSSED_OFF,
     MARK_WATCHED,
     NEWEST_FIRST,
+    STORED_COLUMNS,
+    THE_USERS_MOVIE,
     TIMES_WATCHED,
-    VIEWING_FIELDS_STORED,
 )
 from ..posters.fetcher import want_posters
 from ..tables import films, movies, now, title_key, viewings
@@ -94,8 +95,6 @@ MOVIES_ON_LIST = (
     .where(movies.c.user_id == bindparam("user_id"), movies.c.watched == bindparam("watched"))
     .order_by(movies.c.id)
 )
-# The URL's movie, if it is on this user's list: anyone else's matches nothing.
-THE_USERS_MOVIE = (movies.c.id == bindparam("movie_id"), movies.c.user_id == bindparam("user_id"))
 INSERT_MOVIE = (
     insert(movies)
     .values(
@@ -143,9 +142,7 @@ MOVIE_STORED = (
     movies.c.watched_at,
 )
 DELETE = delete(movies).where(*THE_USERS_MOVIE).returning(*MOVIE_STORED)
-VIEWINGS_STORED = select(*(viewings.c[name] for name in VIEWING_FIELDS_STORED)).where(
-    viewings.c.movie_id == bindparam("movie_id")
-)
+VIEWINGS_STORED = select(*STORED_COLUMNS).where(viewings.c.movie_id == bindparam("movie_id"))
 
 
 async def list_movies(request: Request, watched: bool) -> Sequence[Sequence]:

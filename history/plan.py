@@ -71,6 +71,12 @@ class Film:
                     return
         self.viewings.append(viewing)
 
+    def watched_moment(self, otherwise: int) -> int:
+        """When it went onto the Watched list: as the file says, else the start of its newest
+        viewing's day, else `otherwise`."""
+        newest_day = max((viewing.watched_on for viewing in self.viewings), default=None)
+        return self.watched_at or (start_of_day(newest_day) if newest_day else otherwise)
+
     def film_rating(self) -> int | None:
         """The rating the file gives the film, else its newest rated viewing's."""
         if self.rating is not None:
@@ -269,8 +275,6 @@ def viewing_row(user_id: int, movie_id: int, viewing: Viewing, timestamp: int) -
 
 
 def movie_row(user_id: int, film: Film, timestamp: int) -> dict[str, Any]:
-    newest_day = max((viewing.watched_on for viewing in film.viewings), default=None)
-    watched_at = film.watched_at or (start_of_day(newest_day) if newest_day else film.added_at or timestamp)
     return {
         "user_id": user_id,
         "title": film.title,
@@ -280,7 +284,7 @@ def movie_row(user_id: int, film: Film, timestamp: int) -> dict[str, Any]:
         "watched": film.watched,
         "rating": film.film_rating(),
         "added_at": film.added_at or timestamp,
-        "watched_at": watched_at if film.watched else None,
+        "watched_at": film.watched_moment(film.added_at or timestamp) if film.watched else None,
     }
 
 
@@ -293,11 +297,10 @@ async def apply_plan(connection: AsyncConnection, user_id: int, plan: Plan) -> N
         for movie_id, film in zip(inserted.scalars().all(), plan.new, strict=True):
             plan.new_viewings.extend((movie_id, viewing) for viewing in film.viewings)
     for movie_id, film in plan.to_watched:
-        newest = max((viewing.watched_on for viewing in film.viewings), default=None)
         await connection.execute(
             update(movies)
             .where(movies.c.id == movie_id)
-            .values(watched=True, watched_at=film.watched_at or (start_of_day(newest) if newest else timestamp))
+            .values(watched=True, watched_at=film.watched_moment(timestamp))
         )
     for movie_id, rating in plan.ratings:
         await connection.execute(update(movies).where(movies.c.id == movie_id).values(rating=rating))

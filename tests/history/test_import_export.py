@@ -182,60 +182,33 @@ async def test_a_letterboxd_export_is_previewed_then_imported_and_a_second_time_
     }
 
 
+# IMDb's export columns: the film's, then the ratings export's or the list export's own around them.
+IMDB_FILM_COLUMNS = ["Title", "Original Title", "URL", "Title Type", "IMDb Rating", "Runtime (mins)", "Year",
+                     "Genres", "Num Votes", "Release Date", "Directors"]  # fmt: skip
+IMDB_RATINGS_COLUMNS = ["Const", "Your Rating", "Date Rated", *IMDB_FILM_COLUMNS]
+IMDB_LIST_COLUMNS = ["Position", "Const", "Created", "Modified", "Description", *IMDB_FILM_COLUMNS,
+                     "Your Rating", "Date Rated"]  # fmt: skip
+
+
+def imdb_csv(columns: list[str], rows: list[dict[str, str]]) -> bytes:
+    """An IMDb export (with its byte-order mark): the cells given by column, the rest empty."""
+    return csv_bytes(columns, [[row.get(column, "") for column in columns] for row in rows], bom=True)
+
+
 async def test_imdb_ratings_become_half_stars_and_its_watchlist_the_watchlist(user, catalog):
-    ratings_header = [
-        "Const",
-        "Your Rating",
-        "Date Rated",
-        "Title",
-        "Original Title",
-        "URL",
-        "Title Type",
-        "IMDb Rating",
-        "Runtime (mins)",
-        "Year",
-        "Genres",
-        "Num Votes",
-        "Release Date",
-        "Directors",
-    ]
-    row = ["", "", "2024-05-01", "", "", "https://www.imdb.com/title/x/", "Movie", "8.3", "170", "", "", "1", "", ""]
-    ratings = csv_bytes(
-        ratings_header,
+    rated = {"Date Rated": "2024-05-01", "Title Type": "Movie", "URL": "https://www.imdb.com/title/x/"}
+    ratings = imdb_csv(
+        IMDB_RATINGS_COLUMNS,
         [
-            ["tt0000101", "9", *row[2:3], "Heat", *row[4:9], "1995", *row[10:]],
-            ["tt0000117", "1", *row[2:3], "Nine Queens", *row[4:9], "2000", *row[10:]],
+            {**rated, "Const": "tt0000101", "Your Rating": "9", "Title": "Heat", "Year": "1995"},
+            {**rated, "Const": "tt0000117", "Your Rating": "1", "Title": "Nine Queens", "Year": "2000"},
         ],
-        bom=True,
     )
     await import_file(user, "ratings.csv", ratings)
     watched = (await user.get("/watched")).text
     assert 'name="rating" value="4.5" checked>' in watched and 'name="rating" value="0.5" checked>' in watched
-    list_header = [
-        "Position",
-        "Const",
-        "Created",
-        "Modified",
-        "Description",
-        "Title",
-        "Original Title",
-        "URL",
-        "Title Type",
-        "IMDb Rating",
-        "Runtime (mins)",
-        "Year",
-        "Genres",
-        "Num Votes",
-        "Release Date",
-        "Directors",
-        "Your Rating",
-        "Date Rated",
-    ]
-    watchlist = csv_bytes(
-        list_header,
-        [["1", "tt0000107", "2024-01-01", "", "", "Dune", "", "", "Movie", "", "", "1984", "", "", "", "", "", ""]],
-    )
-    await import_file(user, "WATCHLIST.csv", watchlist)
+    listed = {"Position": "1", "Const": "tt0000107", "Created": "2024-01-01", "Title": "Dune", "Year": "1984"}
+    await import_file(user, "WATCHLIST.csv", imdb_csv(IMDB_LIST_COLUMNS, [listed]))
     page = (await user.get("/")).text
     assert texts_of_class(page, "title") == ["Dune"] and "1984" in text_of(page), "matched by IMDb id: the 1984 one"
 
