@@ -37,6 +37,9 @@ class CurrentUser:
     # FLICKLIST_REQUIRE_MFA is on and this account has no second factor yet: until it adds one,
     # it sees only the pages that add one (`confine`).
     must_add_second_factor: bool = False
+    # Films on each list, as the navigation shows them.
+    watchlist_films: int = 0
+    watched_films: int = 0
 
 
 def normalise_email(email: str) -> str | None:
@@ -113,6 +116,8 @@ SESSION_LOOKUP = (
         login_sessions.c.created_at,
         login_sessions.c.last_seen_at,
         has_second_factor_of(users.c.id),
+        users.c.watchlist_films,
+        users.c.watched_films,
     )
     .join(users, users.c.id == login_sessions.c.user_id)
     .where(login_sessions.c.token_hash == bindparam("token_hash"))
@@ -137,7 +142,7 @@ async def current_user(request: Request) -> CurrentUser | None:
     if not rows:
         request.session.pop("sid")
         return None
-    user_id, email, created_at, last_seen_at, second_factor = rows[0]
+    user_id, email, created_at, last_seen_at, second_factor, *counts = rows[0]
     timestamp = now()
     expired = (
         timestamp - last_seen_at > settings.session_idle_seconds
@@ -155,7 +160,7 @@ async def current_user(request: Request) -> CurrentUser | None:
     if expired:
         request.session.pop("sid")
         return None
-    return CurrentUser(user_id, email, bool(second_factor), settings.require_mfa and not second_factor)
+    return CurrentUser(user_id, email, bool(second_factor), settings.require_mfa and not second_factor, *counts)
 
 
 # What an account that must add a second factor may still open.
@@ -209,7 +214,7 @@ async def register(request: Request) -> Response:
     if user_id is None:
         kept = {"email": fields["email"]}
         context = {"password_rule": PASSWORD_RULE}
-        return refuse_form(request, "/register", "partials/register_form.html", kept, errors, context)
+        return await refuse_form(request, "/register", "partials/register_form.html", kept, errors, context)
     response = go_to(request, "/")
     await start_session(request, user_id)
     flash(request, f"Welcome to FlickList, {email}! Add the first movie you want to see.", "success")
@@ -304,7 +309,7 @@ async def login(request: Request) -> Response:
     if not checked:
         login_url = "/login" if fields["next"] == "/" else f"/login?next={quote(fields['next'])}"
         kept = {"email": fields["email"], "next": fields["next"]}
-        return refuse_form(request, login_url, "partials/login_form.html", kept, {"password": LOGIN_FAILED})
+        return await refuse_form(request, login_url, "partials/login_form.html", kept, {"password": LOGIN_FAILED})
     if await has_second_factor(db, user_id):
         request.session.clear()
         request.session[PENDING_LOGIN] = {"user": user_id, "since": now(), "next": fields["next"]}

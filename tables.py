@@ -14,6 +14,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
+    literal_column,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -44,6 +46,9 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(320))
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[int] = mapped_column(BigInteger, default=now)
+    # Films on each list, kept by triggers on movies (migration 0012) for the navigation and the cap.
+    watchlist_films: Mapped[int] = mapped_column(Integer, server_default="0")
+    watched_films: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class LoginSession(Base):
@@ -81,6 +86,12 @@ class Movie(Base):
     film_id: Mapped[int | None] = mapped_column(
         ForeignKey("films.id", ondelete="SET NULL", name="fk_movies_film_id"), index=True
     )
+    # What the list pages sort and filter by: the title folded (catalog/text.search_key), and,
+    # kept by triggers (migration 0012), the film's year (else the typed one), runtime and genres.
+    sort_title: Mapped[str] = mapped_column(String(500), server_default="")
+    list_year: Mapped[int | None] = mapped_column(SmallInteger)
+    runtime: Mapped[int | None] = mapped_column(Integer)
+    genres: Mapped[str] = mapped_column(String(200), server_default="")
 
 
 class Viewing(Base):
@@ -271,6 +282,19 @@ users = User.__table__
 login_sessions = LoginSession.__table__
 movies = Movie.__table__
 viewings = Viewing.__table__
+
+# What each sort of the list pages orders by (lists/sorts.py), each with its index (migration
+# 0012). Unknowns are a number at the far end, so a key is never NULL and pages by one comparison.
+LIST_SORT_KEYS = {
+    "added": movies.c.added_at,
+    "title": movies.c.sort_title,
+    "year": func.coalesce(movies.c.list_year, literal_column("0")),
+    "runtime": func.coalesce(movies.c.runtime, literal_column("100000")),
+    "rating": func.coalesce(movies.c.rating, literal_column("0")),
+    "watched": func.coalesce(movies.c.watched_at, literal_column("0")),
+}
+for sort, key in LIST_SORT_KEYS.items():
+    Index(f"ix_movies_list_{sort}", movies.c.user_id, movies.c.watched, key, movies.c.id)
 trash = Trash.__table__
 history_imports = HistoryImport.__table__
 login_throttle = LoginThrottle.__table__

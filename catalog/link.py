@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from ..db import Database
 from ..tables import movies
 from .films import CatalogFilm, only_film_named
+from .text import search_key
 
 CHUNK = 500
 UNLINKED = (
@@ -20,7 +21,12 @@ UNLINKED = (
 LINK = (
     update(movies)
     .where(movies.c.id == bindparam("movie_id"))
-    .values(film_id=bindparam("film_id"), title=bindparam("film_title"), title_key=bindparam("film_key"))
+    .values(
+        film_id=bindparam("film_id"),
+        title=bindparam("film_title"),
+        title_key=bindparam("film_key"),
+        sort_title=bindparam("film_sort_title"),
+    )
     .returning(movies.c.id)
 )
 
@@ -36,7 +42,12 @@ async def link_movie(db: Database, movie_id: int, film: CatalogFilm) -> bool:
     """Make entry `movie_id` that film (its title becomes the film's); False when the film
     is on that list already."""
     try:
-        values = {"film_id": film.id, "film_title": film.title, "film_key": f"film:{film.id}"}
+        values = {
+            "film_id": film.id,
+            "film_title": film.title,
+            "film_key": f"film:{film.id}",
+            "film_sort_title": search_key(film.title),
+        }
         return await db.write_returning(LINK, int, movie_id=movie_id, **values) is not None
     except IntegrityError:
         return False

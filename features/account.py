@@ -50,7 +50,7 @@ async def change_password(request: Request) -> Response:
         errors["current"] = WRONG_PASSWORD
     if any(errors.values()):
         context = {"password_rule": PASSWORD_RULE}
-        return refuse_form(request, "/account", "partials/password_form.html", {}, errors, context)
+        return await refuse_form(request, "/account", "partials/password_form.html", {}, errors, context)
     new_hash = await hash_password(fields["password"])
     async with request.app.state.db.transaction() as connection:
         await connection.execute(update(users).where(users.c.id == user.id).values(password_hash=new_hash))
@@ -82,7 +82,7 @@ async def log_out_elsewhere(request: Request) -> Response:
         await end_sessions(connection, request.state.user.id, keep_token=request.session["sid"])
     await events.record(request.app.state.db, request, request.state.user.id, events.SESSIONS_ENDED, "all others")
     flash(request, "Logged out everywhere else. This browser stays logged in.", "success")
-    return after_post(request, "/account")
+    return await after_post(request, "/account")
 
 
 async def delete_account(request: Request) -> Response:
@@ -91,7 +91,9 @@ async def delete_account(request: Request) -> Response:
     if isinstance(checked, Response):
         return checked
     if not checked:
-        return refuse_form(request, "/account", "partials/delete_account_form.html", {}, {"confirm": WRONG_PASSWORD})
+        return await refuse_form(
+            request, "/account", "partials/delete_account_form.html", {}, {"confirm": WRONG_PASSWORD}
+        )
     user = request.state.user
     async with request.app.state.db.transaction() as connection:
         count = (await connection.execute(select(func.count()).where(movies.c.user_id == user.id))).scalar_one()

@@ -46,7 +46,7 @@ async def confirm_totp(request: Request) -> Response:
         return go_to(request, "/account/totp")
     if totp.matching_step(secret, code) is None:
         error = "That code is not right. Type the 6 digits the app shows for FlickList now."
-        return refuse_form(request, "/account/totp", "partials/code_form.html", {}, {"code": error})
+        return await refuse_form(request, "/account/totp", "partials/code_form.html", {}, {"code": error})
     db, user = request.app.state.db, request.state.user
     was_protected = user.has_second_factor
     await totp.enable(db, user.id, secret)

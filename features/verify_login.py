@@ -69,7 +69,7 @@ async def verify_code(request: Request) -> Response:
         flash(request, f"You used a recovery code; {left} left. Your account page makes new ones.", "info")
         return response
     await events.record(db, request, user_id, events.LOGIN_FAILED, "second factor")
-    return refuse_form(request, "/login/verify", "partials/code_form.html", {}, {"code": WRONG_CODE})
+    return await refuse_form(request, "/login/verify", "partials/code_form.html", {}, {"code": WRONG_CODE})
 
 
 async def passkey_options(request: Request) -> Response:

@@ -1,6 +1,5 @@
 """The watchlist: each user's own movies, to add, cross off, rate, put back and delete."""
 
-from collections.abc import Sequence
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
@@ -12,11 +11,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..catalog.films import CatalogFilm, film_by_id, only_film_named
+from ..catalog.text import search_key
 from ..diary.days import today
 from ..diary.ratings import RATING_RULE, RATINGS
 from ..diary.trash import take_back, throw_away
 from ..diary.viewings import (
-    DETAILS,
     LAST_WATCHED,
     LOG_CROSSED_OFF,
     MARK_WATCHED,
@@ -25,12 +24,13 @@ from ..diary.viewings import (
     THE_USERS_MOVIE,
     TIMES_WATCHED,
 )
+from ..lists.view import CHOICES, read_page, read_view
 from ..posters.fetcher import want_posters
 from ..tables import films, movies, now, title_key, viewings
 from ..web import convertors  # noqa: F401 (registers {…:row_id} for the routes below)
 from ..web.flash import flash
 from ..web.forms import clean_text, form_fields, refuse_form
-from ..web.rendering import after_post, page
+from ..web.rendering import after_post, fragments, is_htmx, page
 
 TITLE_MAX = 200
 TERRIBLE_MOVIES = {
@@ -89,12 +89,6 @@ LISTED = (
     LAST_WATCHED,
     TIMES_WATCHED,
 )
-MOVIES_ON_LIST = (
-    select(movies.c.id, movies.c.title, movies.c.rating, DETAILS, movies.c.film_id, LAST_WATCHED, TIMES_WATCHED)
-    .select_from(movies.outerjoin(films, films.c.id == movies.c.film_id))
-    .where(movies.c.user_id == bindparam("user_id"), movies.c.watched == bindparam("watched"))
-    .order_by(movies.c.id)
-)
 INSERT_MOVIE = (
     insert(movies)
     .values(
@@ -107,6 +101,7 @@ INSERT_MOVIE = (
         watched_at=bindparam("new_watched_at"),
         film_id=bindparam("film_id"),
         year=bindparam("new_year"),
+        sort_title=bindparam("new_sort_title"),
     )
     .returning(*LISTED)
 )
@@ -145,12 +140,6 @@ DELETE = delete(movies).where(*THE_USERS_MOVIE).returning(*MOVIE_STORED)
 VIEWINGS_STORED = select(*STORED_COLUMNS).where(viewings.c.movie_id == bindparam("movie_id"))
 
 
-async def list_movies(request: Request, watched: bool) -> Sequence[Sequence]:
-    """The user's movies on one list, as rows of `LISTED`."""
-    user_id = request.state.user.id
-    return await request.app.state.db.fetch_all(MOVIES_ON_LIST, user_id=user_id, watched=watched)
-
-
 ANY_FILM = select(films.c.id).limit(1)
 
 
@@ -163,13 +152,25 @@ async def has_catalog(request: Request) -> bool:
     return state.catalog_loaded
 
 
+async def list_page(request: Request, watched: bool, template: str, rows_partial: str, **context: Any) -> Response:
+    """A page of a list in the view the query string asks for; for htmx's "Show more", only
+    the next page's rows."""
+    view = read_view(request.query_params, watched)
+    listed = await read_page(request.app.state.db, request.state.user.id, view)
+    more = f"{request.url.path}?{view.query(after=listed.next_after)}" if listed.next_after else None
+    context |= {"movies": listed.movies, "view": view, "more": more, "choices": CHOICES}
+    if view.after and is_htmx(request) and not request.headers.get("hx-boosted"):
+        return fragments(request, [rows_partial, "partials/show_more.html"], context)
+    return page(request, template, context)
+
+
 async def watchlist(request: Request) -> Response:
-    context = {"movies": await list_movies(request, watched=False), "has_catalog": await has_catalog(request)}
-    return page(request, "templates/watchlist.html", context)
+    has = await has_catalog(request)
+    return await list_page(request, False, "templates/watchlist.html", "partials/movie_rows.html", has_catalog=has)
 
 
 async def watched_page(request: Request) -> Response:
-    return page(request, "templates/watched.html", {"movies": await list_movies(request, watched=True)})
+    return await list_page(request, True, "templates/watched.html", "partials/watched_rows.html")
 
 
 async def add(request: Request) -> Response:
@@ -182,7 +183,7 @@ async def add(request: Request) -> Response:
     form_context = {"has_catalog": await has_catalog(request)}
     if film is None and picked:
         errors = {"title": NOT_IN_CATALOG}
-        return refuse_form(request, "/", "partials/add_form.html", {"title": typed}, errors, form_context)
+        return await refuse_form(request, "/", "partials/add_form.html", {"title": typed}, errors, form_context)
     title = film.title if film else clean_text(typed)
     error, action = check_title(title, anyway=fields["anyway"] == "1"), None
     if error and title.casefold() in TERRIBLE_MOVIES:
@@ -194,11 +195,11 @@ async def add(request: Request) -> Response:
         error, action = await already_listed(request, title, film)
     if error:
         errors = {"title": error}
-        return refuse_form(request, "/", "partials/add_form.html", {"title": typed}, errors, form_context, action)
+        return await refuse_form(request, "/", "partials/add_form.html", {"title": typed}, errors, form_context, action)
     flash(request, f"Added '{title}' to your watchlist.", "success")
     fragments = ["partials/add_form.html", "partials/movie_row_added.html"]
     context = {"form": {}, "movies": [movie], "autofocus": True, **form_context}
-    return after_post(request, "/", fragments, context)
+    return await after_post(request, "/", fragments, context)
 
 
 LISTED_AS = select(movies.c.id, movies.c.watched).where(
@@ -232,6 +233,7 @@ async def insert_movie(
         "new_rating": None,
         "now": timestamp,
         "new_watched_at": timestamp if watched else None,
+        "new_sort_title": search_key(title),
     }
     if film:
         want_posters(request, [film.id])
@@ -269,10 +271,10 @@ async def cross_off(request: Request) -> Response:
     viewing, movie = await change_together(request, (LOG_CROSSED_OFF, logged), (CROSS_OFF, {"now": now()}))
     if viewing is None:
         flash(request, f"'{movie.title}' is on your Watched list already.", "info")
-        return after_post(request, "/")
+        return await after_post(request, "/")
     undo = (f"/movies/{movie.id}/unwatched", {"viewing": str(viewing[0])})
     flash(request, f"Crossed off '{movie.title}'. Rate it on your Watched list.", "success", undo=undo)
-    return after_post(request, "/")
+    return await after_post(request, "/")
 
 
 async def put_back(request: Request) -> Response:
@@ -282,7 +284,7 @@ async def put_back(request: Request) -> Response:
     viewing_id = int(viewing) if viewing.isdigit() and len(viewing) <= 18 else None
     *_, movie = await change_together(request, (UNDO_CROSS_OFF, {"viewing_id": viewing_id}), (PUT_BACK, {}))
     flash(request, f"Put '{movie.title}' back on your watchlist.", "success")
-    return after_post(request, "/watched", rows_for_current_page(request, watched=False), {"movies": [movie]})
+    return await after_post(request, "/watched", rows_for_current_page(request, watched=False), {"movies": [movie]})
 
 
 async def rate(request: Request) -> Response:
@@ -292,7 +294,7 @@ async def rate(request: Request) -> Response:
     rated = {"new_rating": RATINGS[rating]}
     *_, movie = await change_together(request, (RATE_NEWEST_VIEWING, rated), (RATE, rated))
     flash(request, f"Rated '{movie.title}' {rating} out of 5.", "success")
-    return after_post(request, "/watched", ["partials/watched_rows.html"], {"movies": [movie]})
+    return await after_post(request, "/watched", ["partials/watched_rows.html"], {"movies": [movie]})
 
 
 async def remove(request: Request) -> Response:
@@ -306,7 +308,7 @@ async def remove(request: Request) -> Response:
         movie = dict(deleted._mapping)
         token = await throw_away(request, connection, {"movie": movie, "viewings": logged})
     flash(request, f"Deleted '{movie['title']}'.", "success", undo=("/movies/restore", {"undo": token}))
-    return after_post(request, "/watched" if movie["watched"] else "/")
+    return await after_post(request, "/watched" if movie["watched"] else "/")
 
 
 async def restore(request: Request) -> Response:
@@ -319,9 +321,8 @@ async def restore(request: Request) -> Response:
         key = title_key(movie["title"], movie["film_id"], movie["year"])
         try:
             async with connection.begin_nested():
-                inserted = await connection.execute(
-                    insert(movies).values(user_id=user_id, title_key=key, **movie).returning(movies.c.id)
-                )
+                values = {"user_id": user_id, "title_key": key, "sort_title": search_key(movie["title"]), **movie}
+                inserted = await connection.execute(insert(movies).values(**values).returning(movies.c.id))
         except IntegrityError:
             raise HTTPException(409, f"'{movie['title']}' is already on your list.") from None
         movie_id = inserted.scalar_one()
@@ -331,7 +332,7 @@ async def restore(request: Request) -> Response:
     flash(request, f"'{listed.title}' is back.", "success")
     watched = movie["watched"]
     back_to = "/watched" if watched else "/"
-    return after_post(request, back_to, rows_for_current_page(request, watched), {"movies": [listed]})
+    return await after_post(request, back_to, rows_for_current_page(request, watched), {"movies": [listed]})
 
 
 MOVIE_URL = "/movies/{movie_id:row_id}"

@@ -279,6 +279,7 @@ def movie_row(user_id: int, film: Film, timestamp: int) -> dict[str, Any]:
         "user_id": user_id,
         "title": film.title,
         "title_key": title_key(film.title, film.film_id, film.year),
+        "sort_title": search_key(film.title),
         "year": None if film.film_id else film.year,
         "film_id": film.film_id,
         "watched": film.watched,

@@ -2,6 +2,7 @@
 logged-in user. FLICKLIST_TEST_DATABASE_URL=postgresql+asyncpg://… runs the suite on PostgreSQL."""
 
 import shutil
+import time
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 
@@ -127,3 +128,19 @@ async def catalog(app) -> dict[str, int]:
     async with app.state.db.engine.connect() as connection:
         rows = await connection.execute(select(films.c.imdb_id, films.c.id))
         return dict(rows.all())
+
+
+class Clock:
+    """The app's clock, stopped: it moves only when the test says (`tick`)."""
+
+    def __init__(self, monkeypatch) -> None:
+        self.now = float(int(time.time()))
+        monkeypatch.setattr(time, "time", lambda: self.now)
+
+    def tick(self, seconds: float = 1) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    return Clock(monkeypatch)

@@ -72,9 +72,8 @@ class Visitor:
     async def movie_id(self, title: str, page: str = "/") -> int:
         html = (await self.get(page)).text
         row = (
-            r'<li class="movie">\s*<img class="poster"[^>]*>\s*<div class="movie-body">\s*'
-            rf'<a class="title" href="[^"]*" hx-boost="false">{re.escape(title)}</a>(?:(?!</li>).)*?'
-            r'<form action="/movies/(\d+)/'
+            r'<li class="movie" id="movie-(\d+)">(?:(?!</li>).)*?'
+            rf'<a class="title" href="[^"]*" hx-boost="false">{re.escape(title)}</a>'
         )
         match = re.search(row, html, re.DOTALL)
         assert match, f"{title!r} is not on {page}"

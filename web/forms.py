@@ -30,7 +30,7 @@ def clean_text(text: str) -> str:
     return " ".join(kept.split())
 
 
-def refuse_form(
+async def refuse_form(
     request: Request,
     back_to: str,
     form_partial: str,
@@ -48,4 +48,4 @@ def refuse_form(
         action = None
     if not is_htmx(request):
         keep_form(request, kept)
-    return after_post(request, back_to, [form_partial], {**(context or {}), "form": kept, "errors": errors}, 422)
+    return await after_post(request, back_to, [form_partial], {**(context or {}), "form": kept, "errors": errors}, 422)

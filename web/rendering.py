@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader
+from sqlalchemy import bindparam, select
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
@@ -15,6 +16,7 @@ from ..diary.days import written_day, written_month
 from ..diary.ratings import spoken, stars, written
 from ..middleware.csrf import csrf_token
 from ..settings import PACKAGE_DIR
+from ..tables import users
 from .flash import pop_flashes, pop_form
 
 # auto_reload off: templates compile once per process, not re-checked on disk at every include.
@@ -67,18 +69,32 @@ def fragments(
     context = template_context(request, context)
     html = "".join(templates.get_template(name).render(context) for name in names)
     html += templates.get_template("partials/flash.html").render(context, oob=True)
+    if "list_counts" in context:
+        html += templates.get_template("partials/list_counts.html").render(context, oob=True)
     return HTMLResponse(html, status_code=status)
 
 
-def after_post(
+LIST_COUNTS = select(users.c.watchlist_films, users.c.watched_films).where(users.c.id == bindparam("user_id"))
+
+
+async def list_counts(request: Request) -> tuple[int, int]:
+    """The user's films on the watchlist and on the Watched list, as they are now."""
+    rows = await request.app.state.db.fetch_all(LIST_COUNTS, user_id=request.state.user.id)
+    return tuple(rows[0])
+
+
+async def after_post(
     request: Request,
     redirect_to: str,
     names: Sequence[str] = (),
     context: dict[str, Any] | None = None,
     status: int = 200,
 ) -> Response:
-    """Post/Redirect/Get for a plain form; for HTMX, the fragments that change in place."""
+    """Post/Redirect/Get for a plain form; for HTMX, the fragments that change in place, and
+    the navigation's counts after a change."""
     if is_htmx(request):
+        if status < 400 and getattr(request.state, "user", None):
+            context = {**(context or {}), "list_counts": await list_counts(request)}
         return fragments(request, names, context, status)
     return RedirectResponse(redirect_to, status_code=303)
 

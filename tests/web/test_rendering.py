@@ -21,7 +21,7 @@ async def test_adding_returns_a_fresh_form_the_new_row_and_the_banner(user):
     assert_fragment(response.text)
     assert re.search(r'<form id="add-form"[^>]*hx-post="/movies"', response.text)
     assert 'name="title" type="text" value=""' in response.text
-    assert '<div hx-swap-oob="beforeend:#watchlist"><li class="movie">' in response.text
+    assert '<div hx-swap-oob="afterbegin:#watchlist"><li class="movie" id="movie-' in response.text
     assert flashes(response.text) == ["Added 'Heat' to your watchlist."]
     assert "Heat</span>" in (await user.get("/")).text
 
@@ -54,7 +54,7 @@ async def test_rating_returns_the_row_with_the_new_rating_checked(user):
     await user.post(f"/movies/{movie_id}/watched")
     response = await user.post(f"/movies/{movie_id}/rating", {"rating": "5"}, htmx=True)
     assert_fragment(response.text)
-    assert response.text.startswith('<li class="movie">')
+    assert response.text.startswith('<li class="movie" id="movie-')
     assert f'action="/movies/{movie_id}/rating"' in response.text
     assert 'value="5" checked>' in response.text
 
@@ -113,6 +113,9 @@ async def test_every_form_works_with_and_without_javascript(user):
         assert forms and boosted
         for form in forms:
             action = re.search(r'action="([^"]+)"', form.group()).group(1)
+            if 'method="get"' in form.group():
+                assert f'hx-get="{action}"' in form.group()
+                continue
             assert 'method="post"' in form.group()
             in_boosted_list = any(start < form.start() < end for start, end in boosted)
             assert in_boosted_list or f'hx-post="{action}"' in form.group()

@@ -1,0 +1,1 @@
+"""The list pages' views: sorts, filters and pages of rows read by keyset."""
