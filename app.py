@@ -149,5 +149,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.db = db
     app.state.searches = SearchCache()
     app.state.posters = None  # the poster fetcher, when a TMDB key is set (lifespan)
-    app.state.imports = ImportRunner(db)
+    app.state.imports = ImportRunner(db, settings.max_films_per_user)
     return app

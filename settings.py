@@ -28,6 +28,7 @@ class Settings:
     session_absolute_seconds: int
     max_body_bytes: int
     max_import_bytes: int
+    max_films_per_user: int
     migrate_on_start: bool
     public_origin: str
     trusted_proxies: str
@@ -60,6 +61,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         session_absolute_seconds=config("SESSION_ABSOLUTE_SECONDS", cast=int, default=30 * 24 * 3600),
         max_body_bytes=config("MAX_BODY_BYTES", cast=int, default=64 * 1024),
         max_import_bytes=config("MAX_IMPORT_BYTES", cast=int, default=20 * 1024 * 1024),
+        max_films_per_user=config("MAX_FILMS_PER_USER", cast=int, default=50_000),
         migrate_on_start=config("MIGRATE_ON_START", cast=bool, default=False),
         public_origin=config("PUBLIC_ORIGIN", default="").rstrip("/"),
         trusted_proxies=config("TRUSTED_PROXIES", default=""),

@@ -185,7 +185,7 @@ async def add(request: Request) -> Response:
         errors = {"title": NOT_IN_CATALOG}
         return await refuse_form(request, "/", "partials/add_form.html", {"title": typed}, errors, form_context)
     title = film.title if film else clean_text(typed)
-    error, action = check_title(title, anyway=fields["anyway"] == "1"), None
+    error, action = check_title(title, anyway=fields["anyway"] == "1") or lists_full(request), None
     if error and title.casefold() in TERRIBLE_MOVIES:
         action = ("Add it anyway", "/movies", {"title": title, "anyway": "1"})
     if error is None and film is None:
@@ -200,6 +200,13 @@ async def add(request: Request) -> Response:
     fragments = ["partials/add_form.html", "partials/movie_row_added.html"]
     context = {"form": {}, "movies": [movie], "autofocus": True, **form_context}
     return await after_post(request, "/", fragments, context)
+
+
+def lists_full(request: Request) -> str | None:
+    user, cap = request.state.user, request.app.state.settings.max_films_per_user
+    if user.watchlist_films + user.watched_films < cap:
+        return None
+    return f"Your lists hold {cap:,} films, as many as this FlickList keeps for one person. Delete some to add more."
 
 
 LISTED_AS = select(movies.c.id, movies.c.watched).where(

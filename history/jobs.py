@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import bindparam, delete, insert, select, update
 
 from ..db import Database
+from ..lists.counts import LIST_COUNTS
 from ..tables import history_imports, now
 from .plan import Match, Named, apply_plan, films_wanted, match_films, named, plan_against_lists
 from .readers import Entry, Viewing
@@ -133,8 +134,9 @@ def restored(text: str) -> tuple[list[Entry], dict[Named, Match | None]]:
 class ImportRunner:
     """The import tasks of this worker: started by requests, cancelled when the app stops."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, max_films: int) -> None:
         self.db = db
+        self.max_films = max_films  # per user, on both lists together
         self.tasks: set[asyncio.Task] = set()
 
     def start(self, work: Coroutine) -> None:
@@ -196,6 +198,14 @@ class ImportRunner:
             wanted, not_matched = films_wanted(entries, matches)
             async with self.db.transaction() as connection:
                 plan = await plan_against_lists(connection, user_id, wanted, not_matched)
+                listed = sum((await connection.execute(LIST_COUNTS, {"user_id": user_id})).one())
+                if listed + len(plan.new) > self.max_films:
+                    too_many = (
+                        f"This import would bring your lists to {listed + len(plan.new):,} films; "
+                        f"this FlickList keeps at most {self.max_films:,} per person. Nothing was imported."
+                    )
+                    await connection.execute(finish(job_id, "failed", message=too_many))
+                    return
                 await apply_plan(connection, user_id, plan)
                 await connection.execute(finish(job_id, "done", plan.summary(), entries=""))  # done with them
         except Exception:

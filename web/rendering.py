@@ -7,16 +7,15 @@ from typing import Any
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader
-from sqlalchemy import bindparam, select
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from ..diary.days import written_day, written_month
 from ..diary.ratings import spoken, stars, written
+from ..lists.counts import LIST_COUNTS
 from ..middleware.csrf import csrf_token
 from ..settings import PACKAGE_DIR
-from ..tables import users
 from .flash import pop_flashes, pop_form
 
 # auto_reload off: templates compile once per process, not re-checked on disk at every include.
@@ -72,9 +71,6 @@ def fragments(
     if "list_counts" in context:
         html += templates.get_template("partials/list_counts.html").render(context, oob=True)
     return HTMLResponse(html, status_code=status)
-
-
-LIST_COUNTS = select(users.c.watchlist_films, users.c.watched_films).where(users.c.id == bindparam("user_id"))
 
 
 async def list_counts(request: Request) -> tuple[int, int]:
