@@ -128,7 +128,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             refuse=error_response,
             uploads={IMPORT_PATH: (settings.max_import_bytes, import_too_large(settings.max_import_bytes))},
         ),
-        Middleware(CSRFProtection, refuse=error_response, public_origin=settings.public_origin),
+        # The wall before the token: a click from a page whose session has ended (logged out
+        # in another tab) goes to log in, not to "this form has expired".
         Middleware(
             LoginWall,
             load_user=auth.current_user,
@@ -137,6 +138,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             open_paths=auth.OPEN_PATHS,
             open_prefixes=auth.OPEN_PREFIXES,
         ),
+        Middleware(CSRFProtection, refuse=error_response, public_origin=settings.public_origin),
     ]
     app = FlickList(
         routes=routes,

@@ -179,9 +179,10 @@ def confine(request: Request, user: CurrentUser | None) -> Response | None:
 def turn_away(request: Request) -> Response:
     """A visitor at a page behind the wall goes to log in, then back to that page."""
     back_to = request.url.path
-    if is_htmx(request):
-        # The page the user is on, not the fragment URL the click posted to.
-        back_to = urlsplit(request.headers.get("hx-current-url", "")).path or "/"
+    if is_htmx(request) or request.method != "GET":
+        # The page the user is on, not the URL the click posted to (a form's action is no page).
+        on_page = request.headers.get("hx-current-url") or request.headers.get("referer", "")
+        back_to = urlsplit(on_page).path or "/"
     login_url = "/login" if back_to == "/" else f"/login?next={quote(back_to)}"
     if is_htmx(request):
         return Response("Please log in.", status_code=401, headers={"HX-Redirect": login_url})

@@ -29,15 +29,16 @@ async def test_a_visitor_is_sent_to_login_from_every_route_but_the_open_ones(vis
     assert ("POST", "/movies/restore") in walled and ("GET", "/account") in walled
     for method, path in walled:
         response = await visitor.client.request(method, path, data={"csrf_token": visitor.csrf_token, "title": "Heat"})
-        expected = "/login" if path == "/" else f"/login?next={path}"
+        # After logging in, a page comes back; a form's action is no page to return to.
+        expected = "/login" if path == "/" or method == "POST" else f"/login?next={path}"
         assert (response.status_code, response.headers["location"]) == (303, expected), (method, path)
     async with app.state.db.engine.connect() as connection:
         assert (await connection.execute(movies.select())).all() == []
 
 
-async def test_a_post_from_a_visitor_changes_nothing_and_goes_to_login(visitor):
-    response = await visitor.add("Heat")
-    assert (response.status_code, response.headers["location"]) == (303, "/login?next=/movies")
+async def test_a_post_from_a_visitor_changes_nothing_and_goes_to_login_then_back_to_its_page(visitor):
+    response = await visitor.post("/movies", {"title": "Heat"}, headers={"Referer": "http://testserver/watched"})
+    assert (response.status_code, response.headers["location"]) == (303, "/login?next=/watched")
 
 
 async def test_an_htmx_request_from_a_visitor_redirects_the_whole_page_to_login(visitor):
@@ -74,3 +75,19 @@ async def test_the_login_page_says_what_a_visitor_turned_away_logs_in_for(visito
     login = await visitor.get(turned_away.headers["location"])
     assert said in text_of(login.text)
     assert "Log in to see" not in text_of((await visitor.get("/login")).text), "a plain visit to log in needs no reason"
+
+
+async def test_a_click_after_the_session_ended_elsewhere_goes_to_log_in_whatever_its_token(user):
+    await user.add("Heat")
+    movie_id = await user.movie_id("Heat")
+    token_of_the_old_page = user.csrf_token
+    await user.logout()  # in another tab: this browser's session is over
+    headers = {"HX-Request": "true", "HX-Current-URL": "http://testserver/", "X-CSRF-Token": token_of_the_old_page}
+    htmx_click = await user.client.post(f"/movies/{movie_id}/watched", headers=headers)
+    assert (htmx_click.status_code, htmx_click.headers["hx-redirect"]) == (401, "/login")
+    plain_form = await user.client.post(
+        f"/movies/{movie_id}/delete",
+        data={"csrf_token": token_of_the_old_page},
+        headers={"Referer": "http://testserver/watched"},
+    )
+    assert (plain_form.status_code, plain_form.headers["location"]) == (303, "/login?next=/watched")
