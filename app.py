@@ -17,12 +17,14 @@ from .catalog.search import SearchCache
 from .db import Database
 from .features import (
     account,
+    bulk,
     diary,
     film_link,
     film_page,
     film_search,
     health,
     history,
+    pick,
     posters,
     second_factors,
     verify_login,
@@ -99,6 +101,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     routes = [
         *watchlist.routes,
+        *bulk.routes,
+        *pick.routes,
         *film_search.routes,
         *film_link.routes,
         *film_page.routes,

@@ -1,6 +1,7 @@
-"""The trash: what a person deleted, kept UNDO_SECONDS so the banner's Undo can bring it back.
-Its contents are JSON (a movie with its viewings, or one viewing); the Undo button carries only
-a signed reference to the row, which works for its owner alone."""
+"""The trash: what a person deleted (or crossed off several at once), kept UNDO_SECONDS so the
+banner's Undo can bring it back. Its contents are JSON (movies with their viewings, one viewing,
+or the films and viewings a bulk cross-off made); the Undo button carries only a signed
+reference to the row, which works for its owner alone."""
 
 import json
 from typing import Any

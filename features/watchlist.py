@@ -5,11 +5,14 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import Executable, bindparam, delete, insert, literal_column, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ..auth import safe_next
 from ..catalog.films import CatalogFilm, film_by_id, only_film_named
 from ..catalog.text import search_key
 from ..diary.days import today
@@ -24,7 +27,7 @@ from ..diary.viewings import (
     THE_USERS_MOVIE,
     TIMES_WATCHED,
 )
-from ..lists.view import CHOICES, read_page, read_view
+from ..lists.view import CHOICES, read_page, read_view, row_after
 from ..posters.fetcher import want_posters
 from ..tables import films, movies, now, title_key, viewings
 from ..web import convertors  # noqa: F401 (registers {…:row_id} for the routes below)
@@ -197,9 +200,9 @@ async def add(request: Request) -> Response:
         errors = {"title": error}
         return await refuse_form(request, "/", "partials/add_form.html", {"title": typed}, errors, form_context, action)
     flash(request, f"Added '{title}' to your watchlist.", "success")
-    fragments = ["partials/add_form.html", "partials/movie_row_added.html"]
-    context = {"form": {}, "movies": [movie], "autofocus": True, **form_context}
-    return await after_post(request, "/", fragments, context)
+    rows, placed = await rows_in_place(request, False, [movie])
+    context = {"form": {}, "movies": [movie], "autofocus": True, **form_context, **placed}
+    return await after_post(request, "/", ["partials/add_form.html", *rows], context)
 
 
 def lists_full(request: Request) -> str | None:
@@ -250,15 +253,19 @@ async def insert_movie(
         return None
 
 
-def rows_for_current_page(request: Request, watched: bool) -> list[str]:
-    """The row to append out-of-band when a movie comes back onto the list the user is looking
-    at (an undo from the banner); none when that list is not on the page."""
-    showing = urlsplit(request.headers.get("hx-current-url", "")).path
-    if showing == "/" and not watched:
-        return ["partials/movie_row_added.html"]
-    if showing == "/watched" and watched:
-        return ["partials/watched_row_added.html"]
-    return []
+async def rows_in_place(request: Request, watched: bool, rows: list[ListedMovie]) -> tuple[list[str], dict]:
+    """Rows coming (back) onto the list the user is looking at, out-of-band, each marked with
+    the row it goes before in that page's sort (static/app.js puts it there); none when that
+    list is not on the page."""
+    showing = urlsplit(request.headers.get("hx-current-url", ""))
+    if showing.path != ("/watched" if watched else "/"):
+        return [], {}
+    try:
+        view = read_view(QueryParams(showing.query), watched)
+    except HTTPException:
+        view = read_view(QueryParams(), watched)
+    places = {row.id: await row_after(request.app.state.db, request.state.user.id, view, row.id) for row in rows}
+    return ["partials/watched_row_added.html" if watched else "partials/movie_row_added.html"], {"places": places}
 
 
 async def change_together(request: Request, *steps: tuple[Executable, dict[str, Any]]) -> list[Any]:
@@ -291,7 +298,8 @@ async def put_back(request: Request) -> Response:
     viewing_id = int(viewing) if viewing.isdigit() and len(viewing) <= 18 else None
     *_, movie = await change_together(request, (UNDO_CROSS_OFF, {"viewing_id": viewing_id}), (PUT_BACK, {}))
     flash(request, f"Put '{movie.title}' back on your watchlist.", "success")
-    return await after_post(request, "/watched", rows_for_current_page(request, watched=False), {"movies": [movie]})
+    names, context = await rows_in_place(request, False, [movie])
+    return await after_post(request, await back_to(request, "/watched"), names, {"movies": [movie], **context})
 
 
 async def rate(request: Request) -> Response:
@@ -304,42 +312,66 @@ async def rate(request: Request) -> Response:
     return await after_post(request, "/watched", ["partials/watched_rows.html"], {"movies": [movie]})
 
 
+async def delete_movies(request: Request, connection: AsyncConnection, movie_ids: list[int]) -> tuple[list, str]:
+    """Deletes those of `movie_ids` on the user's lists, with their viewings, into one trash
+    entry: what was deleted, and the Undo token for all of it."""
+    deleted = []
+    for movie_id in movie_ids:
+        ids = {"movie_id": movie_id, "user_id": request.state.user.id}
+        logged = [dict(row._mapping) for row in await connection.execute(VIEWINGS_STORED, ids)]
+        if (movie := (await connection.execute(DELETE, ids)).first()) is not None:
+            deleted.append({"movie": dict(movie._mapping), "viewings": logged})
+    return deleted, await throw_away(request, connection, {"movies": deleted}) if deleted else ""
+
+
 async def remove(request: Request) -> Response:
     """Deletes the movie and its viewings, kept in the trash for the banner's Undo."""
-    ids = {"movie_id": request.path_params["movie_id"], "user_id": request.state.user.id}
     async with request.app.state.db.transaction() as connection:
-        logged = [dict(row._mapping) for row in await connection.execute(VIEWINGS_STORED, ids)]
-        deleted = (await connection.execute(DELETE, ids)).first()
-        if deleted is None:
-            raise HTTPException(404, NOT_ON_YOUR_LIST)
-        movie = dict(deleted._mapping)
-        token = await throw_away(request, connection, {"movie": movie, "viewings": logged})
+        deleted, token = await delete_movies(request, connection, [request.path_params["movie_id"]])
+    if not deleted:
+        raise HTTPException(404, NOT_ON_YOUR_LIST)
+    movie = deleted[0]["movie"]
     flash(request, f"Deleted '{movie['title']}'.", "success", undo=("/movies/restore", {"undo": token}))
     return await after_post(request, "/watched" if movie["watched"] else "/")
 
 
+async def put_back_deleted(request: Request, connection: AsyncConnection, kept: dict[str, Any]) -> ListedMovie:
+    """A deleted movie back on the list it was on, with its rating and its diary; 409 when
+    it has been added again since."""
+    movie, user_id = kept["movie"], request.state.user.id
+    key = title_key(movie["title"], movie["film_id"], movie["year"])
+    try:
+        async with connection.begin_nested():
+            values = {"user_id": user_id, "title_key": key, "sort_title": search_key(movie["title"]), **movie}
+            movie_id = (await connection.execute(insert(movies).values(**values).returning(movies.c.id))).scalar_one()
+    except IntegrityError:
+        raise HTTPException(409, f"'{movie['title']}' is already on your list.") from None
+    for viewing in kept["viewings"]:
+        await connection.execute(insert(viewings).values(user_id=user_id, movie_id=movie_id, **viewing))
+    return ListedMovie(*(await connection.execute(select(*LISTED).where(movies.c.id == movie_id))).one())
+
+
 async def restore(request: Request) -> Response:
-    """Undo a delete: the movie back on the list it was on, with its rating and its diary."""
+    """Undo a delete, of one movie or of several."""
     token = (await form_fields(request, "undo"))["undo"]
-    user_id = request.state.user.id
     async with request.app.state.db.transaction() as connection:
-        kept = await take_back(request, connection, token)
-        movie = kept["movie"]
-        key = title_key(movie["title"], movie["film_id"], movie["year"])
-        try:
-            async with connection.begin_nested():
-                values = {"user_id": user_id, "title_key": key, "sort_title": search_key(movie["title"]), **movie}
-                inserted = await connection.execute(insert(movies).values(**values).returning(movies.c.id))
-        except IntegrityError:
-            raise HTTPException(409, f"'{movie['title']}' is already on your list.") from None
-        movie_id = inserted.scalar_one()
-        for viewing in kept["viewings"]:
-            await connection.execute(insert(viewings).values(user_id=user_id, movie_id=movie_id, **viewing))
-        listed = ListedMovie(*(await connection.execute(select(*LISTED).where(movies.c.id == movie_id))).one())
-    flash(request, f"'{listed.title}' is back.", "success")
-    watched = movie["watched"]
-    back_to = "/watched" if watched else "/"
-    return await after_post(request, back_to, rows_for_current_page(request, watched), {"movies": [listed]})
+        contents = await take_back(request, connection, token)
+        kept = contents.get("movies", [contents])  # a single movie's, as the trash held it before 0012
+        listed = [await put_back_deleted(request, connection, movie) for movie in kept]
+    flash(
+        request, f"'{listed[0].title}' is back." if len(listed) == 1 else f"{len(listed):,} films are back.", "success"
+    )
+    watched = kept[0]["movie"]["watched"]
+    names, context = await rows_in_place(request, watched, listed)
+    default = "/watched" if watched else "/"
+    return await after_post(request, await back_to(request, default), names, {"movies": listed, **context})
+
+
+async def back_to(request: Request, default: str) -> str:
+    """Where a plain form goes afterwards: the page the banner's button was on (its `back`
+    field), else `default`."""
+    back = (await form_fields(request, "back"))["back"]
+    return safe_next(back) if back else default
 
 
 MOVIE_URL = "/movies/{movie_id:row_id}"

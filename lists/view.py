@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
-from sqlalchemy import Integer, String, bindparam, literal, select, tuple_
+from sqlalchemy import Integer, String, bindparam, func, literal, select, tuple_
 from sqlalchemy.sql import Select
 from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
@@ -98,8 +98,21 @@ class ListView:
         return values
 
     def statement(self) -> Select:
-        shape = (self.sort.name, bool(self.text), bool(self.genre), bool(self.decade), self.rated)
-        return page_statement(*shape, bool(self.max_minutes), bool(self.after))
+        return page_statement(*self.shape(), bool(self.after))
+
+    def pick_statement(self) -> Select:
+        """One row at random from this view's rows."""
+        return pick_statement(*self.shape())
+
+    def shape(self) -> tuple:
+        return (
+            self.sort.name,
+            bool(self.text),
+            bool(self.genre),
+            bool(self.decade),
+            self.rated,
+            bool(self.max_minutes),
+        )
 
 
 def default_sort(watched: bool) -> str:
@@ -159,6 +172,23 @@ async def read_page(db: Database, user_id: int, view: ListView) -> ListPage:
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     return ListPage([row[:-1] for row in rows], (rows[-1][-1], rows[-1][0]) if more else None)
+
+
+@functools.cache
+def pick_statement(*shape) -> Select:
+    return page_statement(*shape, False).order_by(None).order_by(func.random()).limit(1)
+
+
+@functools.cache
+def sort_key_of(sort_name: str) -> Select:
+    return select(LIST_SORT_KEYS[sort_name]).where(movies.c.id == bindparam("movie_id"))
+
+
+async def row_after(db: Database, user_id: int, view: ListView, movie_id: int) -> int | None:
+    """The id of the row that follows movie `movie_id` in `view`'s order; None when it is last."""
+    [(key,)] = await db.fetch_all(sort_key_of(view.sort.name), movie_id=movie_id)
+    following = await read_page(db, user_id, replace(view, after=(key, movie_id)))
+    return following.movies[0][0] if following.movies else None
 
 
 @functools.cache

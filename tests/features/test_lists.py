@@ -252,3 +252,105 @@ async def test_linking_a_typed_title_to_a_film_gives_it_the_films_year_to_sort_b
         ("Heat", 1986, 101, "Action,Crime,Thriller"),
         ("My Own Heat", None, None, ""),
     ]
+
+
+async def test_films_ticked_are_crossed_off_together_and_one_undo_puts_them_all_back(user):
+    for title in ("Heat", "Alien", "Brazil", "Zodiac"):
+        await user.add(title)
+    ticked = [await user.movie_id(title) for title in ("Heat", "Brazil", "Zodiac")]
+    response = await user.post("/movies/bulk", {"action": "watched", "movie": ticked}, htmx=True)
+    assert all(f'<li id="movie-{movie_id}" hx-swap-oob="delete"></li>' in response.text for movie_id in ticked)
+    assert flashes(response.text) == ["Crossed off 3 films."]
+    assert titles(await user.get("/")) == ["Alien"]
+    assert sorted(titles(await user.get("/watched"))) == ["Brazil", "Heat", "Zodiac"]
+    assert len(texts_of_class((await user.get("/diary")).text, "diary-entry")) == 3
+    undo = re.search(r'action="/movies/bulk/undo".*?name="undo" value="([^"]+)"', response.text, re.S).group(1)
+    back = await user.post("/movies/bulk/undo", {"undo": undo, "back": "/?sort=title"})
+    assert (back.status_code, back.headers["location"]) == (303, "/?sort=title")
+    assert titles(await user.get("/?sort=title")) == ["Alien", "Brazil", "Heat", "Zodiac"]
+    assert texts_of_class((await user.get("/diary")).text, "diary-entry") == [], "the viewings the bulk logged go too"
+
+
+async def test_films_ticked_are_deleted_together_with_their_diary_and_one_undo_restores_them(user):
+    for title in ("Heat", "Alien", "Brazil"):
+        await user.add(title)
+    heat, alien = await user.movie_id("Heat"), await user.movie_id("Alien")
+    await user.post(f"/movies/{heat}/watched")
+    await user.post(f"/movies/{alien}/watched")
+    response = await user.post("/movies/bulk", {"action": "delete", "movie": [heat, alien]})
+    assert (response.status_code, response.headers["location"]) == (303, "/")
+    page = await user.get("/watched")
+    assert titles(page) == [] and flashes(page.text)[-1:] == ["Deleted 2 films."]
+    undo = re.search(r'name="undo" value="([^"]+)"', page.text).group(1)
+    await user.post("/movies/restore", {"undo": undo})
+    assert sorted(titles(await user.get("/watched"))) == ["Alien", "Heat"]
+    assert len(texts_of_class((await user.get("/diary")).text, "diary-entry")) == 2
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"action": "delete"}, "Tick the films first, then choose what to do with them."),
+        ({"action": "burn", "movie": "1"}, "Choose what to do with the films you ticked."),
+        ({"action": "delete", "movie": "abc"}, "Tick at most 500 films at a time."),
+        ({"action": "delete", "movie": [str(n) for n in range(501)]}, "Tick at most 500 films at a time."),
+    ],
+)
+async def test_a_bulk_form_that_names_nothing_to_do_is_a_422_and_changes_nothing(user, fields, message):
+    await user.add("Heat")
+    response = await user.post("/movies/bulk", fields, htmx=True)
+    assert response.status_code == 422 and flashes(response.text) == [message]
+    assert titles(await user.get("/")) == ["Heat"]
+
+
+async def test_bulk_actions_never_touch_another_persons_films(user, make_visitor):
+    await user.add("Heat")
+    heat = await user.movie_id("Heat")
+    bea = await make_visitor()
+    await bea.register("bea@example.com")
+    response = await bea.post("/movies/bulk", {"action": "delete", "movie": heat}, htmx=True)
+    assert response.status_code == 404
+    assert titles(await user.get("/")) == ["Heat"]
+
+
+async def test_an_undone_delete_comes_back_in_its_place_in_the_sort_being_looked_at(user):
+    for title in ("Alien", "Brazil", "Casablanca", "Dune"):
+        await user.add(title)
+    casablanca, dune = await user.movie_id("Casablanca"), await user.movie_id("Dune")
+    on_the_page = {"HX-Current-URL": "http://testserver/?sort=title"}
+    deleted = await user.post(f"/movies/{casablanca}/delete", htmx=True, headers=on_the_page)
+    undo = re.search(r'name="undo" value="([^"]+)"', deleted.text).group(1)
+    restored = await user.post("/movies/restore", {"undo": undo}, htmx=True, headers=on_the_page)
+    assert f'data-place-before="movie-{dune}"' in restored.text
+    last = await user.post(f"/movies/{dune}/delete", htmx=True, headers=on_the_page)
+    undo = re.search(r'name="undo" value="([^"]+)"', last.text).group(1)
+    restored = await user.post("/movies/restore", {"undo": undo}, htmx=True, headers=on_the_page)
+    assert 'data-place-before=""' in restored.text, "the last in the sort goes last"
+
+
+async def test_without_javascript_undo_after_crossing_off_returns_to_the_page_it_was_clicked_on(user):
+    await user.add("Heat")
+    await user.post(f"/movies/{await user.movie_id('Heat')}/watched")
+    page = (await user.get("/?sort=title")).text
+    form = re.search(r'<form class="inline flash-action".*?</form>', page, re.S).group()
+    fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', form))
+    assert html.unescape(fields["back"]) == "/?sort=title"
+    action = re.search(r'action="([^"]+)"', form).group(1)
+    response = await user.post(action, {name: html.unescape(value) for name, value in fields.items()})
+    assert (response.status_code, response.headers["location"]) == (303, "/?sort=title")
+    assert titles(await user.get("/")) == ["Heat"]
+
+
+async def test_pick_one_for_tonight_is_a_film_from_the_watchlist_within_the_filters(films_listed):
+    seen = set()
+    for _ in range(30):
+        seen.update(texts_of_class((await films_listed.get("/pick?length=120")).text, "pick-film"))
+    assert seen and all(("Heathers" in shown or "Nine Queens" in shown) for shown in seen)
+    assert len(seen) == 2, "another pick can be another film"
+    another = await films_listed.get("/pick?genre=Romance", htmx=True)
+    assert "<html" not in another.text and "Amélie" in text_of(another.text)
+    nothing = await films_listed.get("/pick?genre=Western")
+    assert "Nothing on your watchlist matches these filters." in text_of(nothing.text)
+    watch = re.search(r'<form action="(/movies/\d+/watched)"', another.text).group(1)
+    await films_listed.post(watch)
+    assert "Amélie" in titles(await films_listed.get("/watched"))

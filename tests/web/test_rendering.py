@@ -16,12 +16,15 @@ def assert_fragment(html: str) -> None:
 
 
 async def test_adding_returns_a_fresh_form_the_new_row_and_the_banner(user):
-    response = await user.add("Heat", htmx=True)
+    on_the_watchlist = {"HX-Current-URL": "http://testserver/"}
+    response = await user.post("/movies", {"title": "Heat"}, htmx=True, headers=on_the_watchlist)
     assert response.status_code == 200
     assert_fragment(response.text)
     assert re.search(r'<form id="add-form"[^>]*hx-post="/movies"', response.text)
     assert 'name="title" type="text" value=""' in response.text
-    assert '<div hx-swap-oob="afterbegin:#watchlist"><li class="movie" id="movie-' in response.text
+    assert (
+        '<div hx-swap-oob="afterbegin:#watchlist"><li class="movie" id="movie-1" data-place-before="">' in response.text
+    )
     assert flashes(response.text) == ["Added 'Heat' to your watchlist."]
     assert "Heat</span>" in (await user.get("/")).text
 

@@ -1,0 +1,22 @@
+"""'Pick one for tonight': a film at random from the watchlist, within the list's filters
+(a genre, under 100 minutes), with another pick a click away."""
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..lists.view import CHOICES, read_view
+from ..web.rendering import fragments, is_htmx, page
+from .watchlist import ListedMovie
+
+
+async def pick(request: Request) -> Response:
+    view = read_view(request.query_params, watched=False)
+    rows = await request.app.state.db.fetch_all(view.pick_statement(), user_id=request.state.user.id, **view.values())
+    context = {"movie": ListedMovie(*rows[0][:-1]) if rows else None, "view": view, "choices": CHOICES, "picking": True}
+    if is_htmx(request) and not request.headers.get("hx-boosted"):
+        return fragments(request, ["partials/pick.html"], context)
+    return page(request, "templates/pick.html", context)
+
+
+routes = [Route("/pick", pick)]
