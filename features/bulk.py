@@ -50,7 +50,9 @@ async def act_on_ticked(request: Request) -> Response:
             ids = {"movie_id": movie_id, "user_id": request.state.user.id}
             steps += [(LOG_CROSSED_OFF, {**ids, **logged}), (CROSS_OFF, {**ids, "now": logged["now"]})]
         found = await db.write_together(*steps)
-        crossed_off = [[movie_id, viewing[0]] for movie_id, viewing in zip(movie_ids, found[::2]) if viewing]
+        crossed_off = [
+            [movie_id, viewing[0]] for movie_id, viewing in zip(movie_ids, found[::2], strict=True) if viewing
+        ]
         async with db.transaction() as connection:
             token = await throw_away(request, connection, {"crossed_off": crossed_off})
         done, undo = crossed_off, ("/movies/bulk/undo", {"undo": token})
