@@ -1,9 +1,10 @@
 """The diary: logging a viewing with its date, rating, review and tags; changing and deleting
 one (with Undo); and the diary page, every viewing newest first, by month."""
 
+from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy import String, bindparam, delete, insert, select, tuple_
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -25,11 +26,12 @@ from ..diary.viewings import (
     DiaryEntry,
     check_viewing,
 )
+from ..lists.view import PAGE_SIZE
 from ..tables import now, viewings
 from ..web import convertors  # noqa: F401 (registers {…:row_id} for the routes below)
 from ..web.flash import flash
 from ..web.forms import form_fields
-from ..web.rendering import go_to, page
+from ..web.rendering import fragments, go_to, is_htmx, page
 from .film_page import ENTRY, entry_url, the_users_entry
 from .watchlist import NOT_ON_YOUR_LIST
 
@@ -137,9 +139,36 @@ async def restore(request: Request) -> Response:
     return go_to(request, entry_url(viewing["movie_id"], entry.film_id))
 
 
+DIARY_PAGE = DIARY.limit(PAGE_SIZE + 1)
+DIARY_AFTER = DIARY.where(
+    tuple_(viewings.c.watched_on, viewings.c.id) < tuple_(bindparam("after_day", type_=String), bindparam("after_id"))
+).limit(PAGE_SIZE + 1)
+
+
+def read_diary_after(after: str) -> tuple[str, int] | None:
+    """"1234.2026-11-25": the last entry shown was viewing 1234, of that day."""
+    viewing_id, _, day = after.partition(".")
+    try:
+        return date.fromisoformat(day).isoformat(), int(viewing_id)
+    except ValueError:
+        raise HTTPException(400, "That “Show more” link is broken. Go back to the top of the diary.") from None
+
+
 async def diary_page(request: Request) -> Response:
-    rows = await request.app.state.db.fetch_all(DIARY, user_id=request.state.user.id)
-    return page(request, "templates/diary.html", {"entries": [DiaryEntry(*row) for row in rows]})
+    """The diary 50 entries at a time, newest first, by keyset on its index; for htmx's "Show
+    more", only the next entries (a month's heading where a month starts)."""
+    after = read_diary_after(request.query_params["after"]) if request.query_params.get("after") else None
+    user_id, db = request.state.user.id, request.app.state.db
+    if after:
+        rows = await db.fetch_all(DIARY_AFTER, user_id=user_id, after_day=after[0], after_id=after[1])
+    else:
+        rows = await db.fetch_all(DIARY_PAGE, user_id=user_id)
+    entries = [DiaryEntry(*row) for row in rows[:PAGE_SIZE]]
+    more = f"/diary?after={entries[-1].id}.{entries[-1].watched_on}" if len(rows) > PAGE_SIZE else None
+    context = {"entries": entries, "more": more, "month_before": after[0][:7] if after else None, "after": after}
+    if after and is_htmx(request) and not request.headers.get("hx-boosted"):
+        return fragments(request, ["partials/diary_entries.html", "partials/show_more.html"], context)
+    return page(request, "templates/diary.html", context)
 
 
 VIEWING_URL = "/viewings/{viewing_id:row_id}"

@@ -1,6 +1,7 @@
 """The diary: every viewing its own entry, logged in one click or with date, half-star rating,
 review and tags; changed, deleted and brought back; listed newest first by month."""
 
+import html
 import re
 from datetime import date, timedelta
 
@@ -203,3 +204,23 @@ async def test_after_fifteen_minutes_the_undo_has_expired_and_housekeeping_empti
     response = await user.post(undo.pop("url"), undo)
     assert response.status_code == 422 and "That undo has expired" in text_of(response.text)
     assert "Nothing logged yet." in text_of((await user.get("/diary")).text)
+
+
+async def test_a_long_diary_comes_in_pages_of_50_each_month_headed_once(user):
+    await user.add("Heat")
+    heat = await user.movie_id("Heat")
+    days = [(date(2026, 1, 1) + timedelta(days=3 * n)).isoformat() for n in range(110)]
+    for day in days:
+        await user.post(f"/movies/{heat}/log", {"watched_on": day})
+    page = await user.get("/diary")
+    shown, months = texts_of_class(page.text, "diary-day"), texts_of_class(page.text, "diary-month")
+    pages = 1
+    while link := re.search(r'<li class="more" id="show-more">\s*<a href="([^"]+)"', page.text):
+        page = await user.get(html.unescape(link.group(1)), htmx=pages % 2 == 1)
+        assert ("<html" in page.text) == (pages % 2 == 0), "htmx gets the entries alone"
+        shown += texts_of_class(page.text, "diary-day")
+        months += texts_of_class(page.text, "diary-month")
+        pages += 1
+    assert pages == 3 and len(shown) == 110
+    assert shown[0] == "24 Nov 2026" and shown[-1] == "1 Jan 2026"
+    assert months == [date(2026, month, 1).strftime("%B 2026") for month in range(11, 0, -1)]
