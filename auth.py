@@ -60,6 +60,7 @@ def check_email(email: str) -> str | None:
 
 
 NEXT_MAX = 2000
+PASSWORDS_DIFFER = "Passwords did not match. Type your password here again, then once more under “Password again”."
 
 
 def safe_next(target: str | None) -> str:
@@ -200,7 +201,8 @@ async def register(request: Request) -> Response:
         "password": check_password(fields["password"], fields["email"]),
     }
     if not errors["password"] and fields["password"] != fields["verify"]:
-        errors["verify"] = "Passwords did not match."
+        # Neither password comes back, so both are typed again: the message starts at the first.
+        errors["password"] = PASSWORDS_DIFFER
     user_id = None
     if not any(errors.values()):
         db, client = request.app.state.db, client_address(request)

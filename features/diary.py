@@ -146,7 +146,7 @@ DIARY_AFTER = DIARY.where(
 
 
 def read_diary_after(after: str) -> tuple[str, int] | None:
-    """"1234.2026-11-25": the last entry shown was viewing 1234, of that day."""
+    """ "1234.2026-11-25": the last entry shown was viewing 1234, of that day."""
     viewing_id, _, day = after.partition(".")
     try:
         return date.fromisoformat(day).isoformat(), int(viewing_id)

@@ -33,7 +33,7 @@ from ..tables import films, movies, now, title_key, viewings
 from ..web import convertors  # noqa: F401 (registers {…:row_id} for the routes below)
 from ..web.flash import flash
 from ..web.forms import clean_text, form_fields, refuse_form
-from ..web.rendering import after_post, fragments, is_htmx, page
+from ..web.rendering import after_post, fragments, is_htmx, page, templates
 
 TITLE_MAX = 200
 TERRIBLE_MOVIES = {
@@ -46,6 +46,7 @@ TERRIBLE_MOVIES = {
         "Starship Troopers",
     )
 }
+templates.env.globals["title_max"] = TITLE_MAX  # the add form's limit, counted down near the end
 NOT_ON_YOUR_LIST = "That movie is not on your list."
 NOT_IN_CATALOG = "That film is not in the catalog (any more). Type its title instead."
 

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 from support import PASSWORD, flashes
 
+from flicklist.auth import PASSWORDS_DIFFER
 from flicklist.tables import login_sessions, users
 
 
@@ -24,7 +25,7 @@ async def test_register_with_mismatched_passwords_returns_to_register_with_a_fla
     response = await visitor.register("ann@example.com", verify=PASSWORD + "!")
     assert (response.status_code, response.headers["location"]) == (303, "/register")
     page = await visitor.get("/register")
-    assert flashes(page.text) == ["Passwords did not match."]
+    assert flashes(page.text) == [PASSWORDS_DIFFER]
     assert 'value="ann@example.com"' in page.text, "the email typed is kept"
     assert (await visitor.login("ann@example.com")).headers["location"] == "/login"
 

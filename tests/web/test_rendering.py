@@ -5,6 +5,8 @@ import re
 
 from support import PASSWORD, flashes, text_of, texts_of_class
 
+from flicklist.auth import PASSWORDS_DIFFER
+
 FLASH_OOB = (
     '<div id="flash" class="flash-banner" role="status" aria-live="polite" tabindex="-1" hx-swap-oob="innerHTML">'
 )
@@ -76,7 +78,11 @@ async def test_register_errors_come_back_beside_the_fields_with_the_email_kept(v
     assert_fragment(response.text)
     assert '<form id="register-form"' in response.text
     assert 'value="ann@example.com"' in response.text
-    assert '<p class="field-error" id="verify-error">Passwords did not match.</p>' in response.text
+    assert f'<p class="field-error" id="password-error">{PASSWORDS_DIFFER}</p>' in response.text
+    assert 'id="password" name="password" type="password" value=""' in response.text, "no password comes back"
+    assert re.search(r'id="password"[^>]* autofocus', response.text) and not re.search(
+        r'id="email"[^>]* autofocus', response.text
+    )
     assert PASSWORD not in response.text, "a password is never sent back"
 
 
