@@ -7,15 +7,17 @@ from starlette.routing import Route
 
 from ..lists.view import CHOICES, read_view
 from ..web.rendering import fragments, is_htmx, page
-from .watchlist import ListedMovie
+from .watchlist import ListedMovie, view_url, with_view_url
 
 
 async def pick(request: Request) -> Response:
     view = read_view(request.query_params, watched=False)
+    if (canonical := view_url(request, view)) is not None:
+        return canonical
     rows = await request.app.state.db.fetch_all(view.pick_statement(), user_id=request.state.user.id, **view.values())
     context = {"movie": ListedMovie(*rows[0][:-1]) if rows else None, "view": view, "choices": CHOICES, "picking": True}
     if is_htmx(request) and not request.headers.get("hx-boosted"):
-        return fragments(request, ["partials/pick.html"], context)
+        return with_view_url(request, fragments(request, ["partials/pick.html"], context), view)
     return page(request, "templates/pick.html", context)
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from ..auth import safe_next
@@ -27,7 +27,7 @@ from ..diary.viewings import (
     THE_USERS_MOVIE,
     TIMES_WATCHED,
 )
-from ..lists.view import CHOICES, read_page, read_view, row_after
+from ..lists.view import CHOICES, ListView, default_sort, read_page, read_view, row_after
 from ..posters.fetcher import want_posters
 from ..tables import films, movies, now, title_key, viewings
 from ..web import convertors  # noqa: F401 (registers {…:row_id} for the routes below)
@@ -46,7 +46,8 @@ TERRIBLE_MOVIES = {
         "Starship Troopers",
     )
 }
-templates.env.globals["title_max"] = TITLE_MAX  # the add form's limit, counted down near the end
+# The add form's limit (counted down near the end), and the list pages' default order.
+templates.env.globals.update(title_max=TITLE_MAX, default_sort=default_sort)
 NOT_ON_YOUR_LIST = "That movie is not on your list."
 NOT_IN_CATALOG = "That film is not in the catalog (any more). Type its title instead."
 
@@ -160,12 +161,30 @@ async def list_page(request: Request, watched: bool, template: str, rows_partial
     """A page of a list in the view the query string asks for; for htmx's "Show more", only
     the next page's rows."""
     view = read_view(request.query_params, watched)
+    if (canonical := view_url(request, view)) is not None:
+        return canonical
     listed = await read_page(request.app.state.db, request.state.user.id, view)
     more = f"{request.url.path}?{view.query(after=listed.next_after)}" if listed.next_after else None
     context |= {"movies": listed.movies, "view": view, "more": more, "choices": CHOICES}
     if view.after and is_htmx(request) and not request.headers.get("hx-boosted"):
         return fragments(request, [rows_partial, "partials/show_more.html"], context)
-    return page(request, template, context)
+    return with_view_url(request, page(request, template, context), view)
+
+
+def with_view_url(request: Request, response: Response, view: ListView) -> Response:
+    """htmx pushes the view's own URL to the history, not the form's every field."""
+    if is_htmx(request):
+        response.headers["HX-Push-Url"] = f"{request.url.path}?{view.query()}".removesuffix("?")
+    return response
+
+
+def view_url(request: Request, view: ListView) -> Response | None:
+    """A plain GET whose query string is not the view's own (the controls form sends every
+    field, empty ones too) goes to the view's URL, the one worth bookmarking."""
+    query = view.query()
+    if is_htmx(request) or request.url.query == query:
+        return None
+    return RedirectResponse(f"{request.url.path}?{query}".removesuffix("?"), status_code=303)
 
 
 async def watchlist(request: Request) -> Response:

@@ -18,7 +18,8 @@ document.addEventListener("htmx:beforeSwap", (event) => {
   };
 });
 
-// An error sends focus to the banner that explains it. A row that left gives focus to the
+// An error sends focus to the field to correct (its message is its description), else to the
+// banner that explains it. A row that left gives focus to the
 // next row (the previous one at the end, the list's heading when it is empty), so the page
 // does not scroll away from where the person was.
 function placeFocus() {
@@ -26,7 +27,7 @@ function placeFocus() {
   leaving = null;
   const banner = document.getElementById("flash");
   if (banner.querySelector(".flash-error")) {
-    banner.focus();
+    (document.querySelector("main [aria-invalid=true]") || banner).focus();
     return;
   }
   const focused = document.activeElement;
@@ -46,7 +47,8 @@ function placeFocus() {
 // row it goes before in the page's sort. One whose place is further down than the rows loaded
 // so far is dropped: "Show more" brings it in its place.
 function placeRows() {
-  for (const row of document.querySelectorAll("li[data-place-before]")) {
+  // Last first: each row's place is then beside an old row or one already placed.
+  for (const row of [...document.querySelectorAll("li[data-place-before]")].reverse()) {
     const before = row.dataset.placeBefore && document.getElementById(row.dataset.placeBefore);
     row.removeAttribute("data-place-before");
     const more = row.parentElement.querySelector(":scope > .more");
@@ -102,6 +104,16 @@ function countCharacters(root) {
     update();
   }
 }
+
+// A list's text filter applies on Enter (a submit), not also on the change Enter fires
+// first: one view, one entry in the history.
+document.addEventListener(
+  "change",
+  (event) => {
+    if (event.target.matches(".list-controls input[type=search]")) event.stopPropagation();
+  },
+  true,
+);
 
 // Shift-click ticks (or unticks) every row between the last one clicked and this one.
 let lastTicked = null;

@@ -146,6 +146,13 @@ async def register(page: Page, email: str) -> None:
     await expect(page.locator("#flash")).to_contain_text("Welcome to FlickList")
 
 
+async def log_out(page: Page) -> None:
+    """Log out as a person does: from the account menu in the header."""
+    await page.locator(".account-menu summary").click()
+    await page.get_by_role("button", name="Log out", exact=True).click()
+    await expect(page.locator("#flash")).to_contain_text("You have been logged out.")
+
+
 async def axe_violations(page) -> list:
     # The CSP rightly refuses injected scripts, so these pages are opened with bypass_csp.
     await page.add_script_tag(path=str(AXE))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyotp
 import pytest
-from browser_support import assert_no_reload, axe_violations, emails, mark_window, register
+from browser_support import assert_no_reload, axe_violations, emails, log_out, mark_window, register
 from playwright.async_api import expect
 from support import PASSWORD
 
@@ -84,7 +84,7 @@ async def test_every_page_passes_axe_core(browser, live_server, color_scheme):
     await page.get_by_role("button", name="Add to watchlist").click()
     await expect(page.locator("#title-error")).to_be_visible()
     pages["/ with an error"] = await axe_violations(page)
-    await page.get_by_role("button", name="Log out").click()
+    await log_out(page)
     await expect(page).to_have_url(f"{live_server.url}/login")
     for path in ("/login", "/register"):
         await page.goto(path)
@@ -192,7 +192,7 @@ async def test_screenshots_of_the_main_pages(browser, live_server, tmp_path):
             await page.screenshot(path=folder / f"film-{width_name}-{scheme}.png", full_page=True)
             await page.goto("/diary")
             await page.screenshot(path=folder / f"diary-{width_name}-{scheme}.png", full_page=True)
-            await page.get_by_role("button", name="Log out").click()
+            await log_out(page)
             await expect(page.locator("#flash")).to_contain_text("You have been logged out.")
             await page.screenshot(path=folder / f"login-{width_name}-{scheme}.png", full_page=True)
     shots = sorted(folder.glob("*.png"))

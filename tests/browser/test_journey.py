@@ -3,7 +3,7 @@ without page reloads, the same journey with JavaScript off, and nothing leaving 
 
 import re
 
-from browser_support import assert_no_reload, emails, mark_window, open_page, register
+from browser_support import assert_no_reload, emails, log_out, mark_window, open_page, register
 from playwright.async_api import expect
 from support import PASSWORD
 
@@ -50,7 +50,7 @@ async def test_the_whole_journey_with_htmx_never_reloads_the_page(browser, live_
     await expect(page.locator("#flash")).to_contain_text("Rated 'Heat' 4.5 out of 5.")
     await expect(page.get_by_role("radio", name="4.5 stars")).to_be_checked()
 
-    await page.get_by_role("button", name="Log out").click()
+    await log_out(page)
     await expect(page).to_have_url(f"{live_server.url}/login")
     await expect(page.locator("#flash")).to_contain_text("You have been logged out.")
     await page.get_by_label("Email").fill(email)
@@ -91,7 +91,7 @@ async def test_the_journey_works_with_javascript_off(browser, live_server):
     await expect(page.locator("#flash")).to_contain_text("Rated 'Heat' 5 out of 5.")
     await page.get_by_role("button", name=re.compile("Delete Heat")).click()
     await expect(page.locator("#flash")).to_contain_text("Deleted 'Heat'.")
-    await page.get_by_role("button", name="Log out").click()
+    await log_out(page)
     await expect(page.locator("#flash")).to_contain_text("You have been logged out.")
     await page.get_by_label("Email").fill(email)
     await page.get_by_label("Password").fill("wrong password, fifteen+")

@@ -6,7 +6,7 @@ localhost."""
 import re
 
 import pytest
-from browser_support import Watcher, open_page, register
+from browser_support import Watcher, log_out, open_page, register
 from playwright.async_api import expect
 from support import PASSWORD
 
@@ -44,11 +44,6 @@ async def add_passkey(page, name: str) -> list[str]:
     await expect(page.get_by_role("heading", name="Save your recovery codes")).to_be_visible()
     await expect(page.locator("#flash")).to_contain_text(f"Passkey “{name}” added.")
     return await page.locator(".recovery-codes code").all_inner_texts()
-
-
-async def log_out(page) -> None:
-    await page.get_by_role("button", name="Log out", exact=True).click()
-    await expect(page.locator("#flash")).to_contain_text("You have been logged out.")
 
 
 async def test_a_passkey_is_added_then_asked_for_after_the_password(page_with_authenticator):
