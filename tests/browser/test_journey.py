@@ -36,11 +36,11 @@ async def test_the_whole_journey_with_htmx_never_reloads_the_page(browser, live_
 
     await page.get_by_role("link", name="Watched").click()
     await mark_window(page)
-    await expect(page.get_by_text("Not rated")).to_be_visible()
+    await expect(page.locator("#list").get_by_text("Not rated")).to_be_visible()
     await page.locator("label[for$='-8']").click()
     await expect(page.locator("#flash")).to_contain_text("Rated 'Heat' 4 out of 5.")
     await expect(page.locator("input[name=rating][value='4']")).to_be_checked()
-    await expect(page.get_by_text("Not rated")).to_be_hidden()
+    await expect(page.locator("#list").get_by_text("Not rated")).to_be_hidden()
     await assert_no_reload(page)
     await expect(page).to_have_url(f"{live_server.url}/watched")
     await page.reload()

@@ -115,7 +115,9 @@ async def test_a_phone_shows_the_header_on_one_line_and_at_least_six_films(brows
     await add_by_request(page, [f"A film of some length, number {n}" for n in range(12)])
     await page.goto("/")
     await page.reload()  # the adds' banners shown and gone
-    tops = [(await item.bounding_box())["y"] for item in await page.locator(".brand, nav > a:visible, nav summary").all()]
+    tops = [
+        (await item.bounding_box())["y"] for item in await page.locator(".brand, nav > a:visible, nav summary").all()
+    ]
     assert max(tops) - min(tops) < 8, f"the header's items are on one line: {tops}"
     rows = await page.locator("#list li.movie").all()
     fully_shown = [row for row in rows if (box := await row.bounding_box())["y"] + box["height"] <= PHONE["height"]]
@@ -176,6 +178,7 @@ async def test_a_long_title_is_counted_down_near_the_limit_and_refused_whole(bro
     await expect(page.locator("#title-error")).to_have_text("A title can be at most 200 characters long.")
     await expect(page.get_by_label("Movie title")).to_have_value("y" * 210)
     assert re.search(r"Nothing here yet", await page.locator("#list").inner_text())
+    assert watcher.console_errors == []
 
 
 async def test_without_javascript_show_more_is_a_link_and_the_controls_a_form(browser, live_server):
