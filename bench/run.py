@@ -31,6 +31,7 @@ sys.path.insert(0, str(PROJECT_DIR / "tests"))
 
 import catalog_bench  # noqa: E402
 import history_bench  # noqa: E402
+import lists_bench  # noqa: E402
 from browser_support import LiveServer, ServerProcess  # noqa: E402
 from support import csrf_token_in, fresh_postgres_database  # noqa: E402
 
@@ -118,11 +119,11 @@ async def seed(database_url: str, users_count: int, movies_per_user: int) -> Non
     await engine.dispose()
 
 
-def log_in(server: LiveServer) -> tuple[str, str, int]:
+def log_in(server: LiveServer, email: str = BENCH_EMAIL) -> tuple[str, str, int]:
     """A logged-in cookie header, its CSRF token, and the id of a movie on the watchlist."""
     with httpx.Client(base_url=server.url) as client:
         token = csrf_token_in(client.get("/login").text)
-        client.post("/login", data={"csrf_token": token, "email": BENCH_EMAIL, "password": PASSWORD})
+        client.post("/login", data={"csrf_token": token, "email": email, "password": PASSWORD})
         page = client.get("/")
         cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
         movie_id = int(re.search(r'action="/movies/(\d+)/watched"', page.text).group(1))
@@ -273,8 +274,49 @@ def run(
         ("peak memory of the worker (login storm included)", "< 300 MB", f"{memory:.0f} MB", memory < 300),
         ("GET / requests/s, 1,000,000 movies vs 1,000", "within 20%", f"{flatness:.0%}", abs(flatness - 1) <= 0.2),
     ]
+    lists_results, lists_targets = run_lists(database_url)
     catalog_results, catalog_targets = run_catalog(database_url, folder)
-    return results + catalog_results, targets + catalog_targets
+    return results + lists_results + catalog_results, targets + lists_targets + catalog_targets
+
+
+# Each list page and sort the lists issue names: GET / and /watched, the default (whose URL
+# names no sort) and every other.
+LIST_VIEWS = [
+    "/",
+    *(f"/?sort={sort}" for sort in ("title", "year", "runtime")),
+    "/watched",
+    *(f"/watched?sort={sort}" for sort in ("added", "title", "year", "runtime", "rating")),
+]
+
+
+def run_lists(database_url: str) -> tuple[list[tuple[str, dict]], list[tuple[str, str, str, bool]]]:
+    """The lists issue's targets (bench/lists_bench.py): each view of a 5,000-film list against
+    the same view of a 100-film list, on one server, in turns."""
+    accounts = lists_bench.seeded(database_url, PASSWORD)
+    server = app_server(database_url)
+    results, targets = [], []
+    try:
+        small, big = (log_in(server, email)[0] for email in accounts)
+        turn = SECONDS // ROUNDS or 1
+        for path in LIST_VIEWS:
+            page_small, page_big = alternate(
+                lambda path=path: wrk(server.url + "/", lua_for("GET", path, {"Cookie": small}), seconds=turn),
+                lambda path=path: wrk(server.url + "/", lua_for("GET", path, {"Cookie": big}), seconds=turn),
+            )
+            results.append((f"GET {path}, {lists_bench.SMALL} films (median of {ROUNDS})", page_small))
+            results.append((f"GET {path}, {lists_bench.BIG:,} films (median of {ROUNDS})", page_big))
+            ratio, p99_ratio = page_big["rps"] / page_small["rps"], page_big["p99"] / page_small["p99"]
+            targets.append(
+                (
+                    f"GET {path}, {lists_bench.BIG:,} films vs {lists_bench.SMALL}",
+                    ">= 90% requests/s, p99 within 10%",
+                    f"{ratio:.0%}, p99 {p99_ratio:.2f}x",
+                    ratio >= 0.9 and p99_ratio <= 1.1,
+                )
+            )
+    finally:
+        server.stop()
+    return results, targets
 
 
 def run_catalog(database_url: str, folder: str) -> tuple[list[tuple[str, dict]], list[tuple[str, str, str, bool]]]:
