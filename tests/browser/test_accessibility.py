@@ -53,9 +53,13 @@ async def test_every_page_passes_axe_core(browser, live_server, color_scheme):
     page = await new_page(browser, live_server, color_scheme=color_scheme, bypass_csp=True)
     email = await fill_a_list(page)
     pages = {}
-    for path in ("/", "/watched", "/account", "/no-such-page", "/account/totp"):
+    for path in ("/", "/watched", "/account", "/no-such-page", "/account/totp", "/pick", "/pick?genre=Western"):
         await page.goto(path)
         pages[path] = await axe_violations(page)
+    await page.goto("/watched?sort=title&rated=yes")
+    await page.get_by_label("Tick Heat").check()
+    await page.locator(".account-menu summary").click()
+    pages["/watched sorted and filtered, a row ticked, the account menu open"] = await axe_violations(page)
     await page.goto("/watched")
     await page.get_by_role("link", name="Heat", exact=True).click()
     pages["a film's own page"] = await axe_violations(page)
@@ -160,7 +164,7 @@ async def test_pages_fit_a_360_pixel_phone_without_sideways_scrolling(browser, l
     await page.goto("/watched")
     await page.get_by_role("link", name="Heat", exact=True).click()
     film_page, log_form = page.url, await page.get_by_role("link", name="Log a viewing").get_attribute("href")
-    for path in ("/", "/watched", "/diary", film_page, log_form, "/account", "/account/totp"):
+    for path in ("/", "/watched", "/diary", film_page, log_form, "/account", "/account/totp", "/pick"):
         await page.goto(path)
         assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
 
@@ -182,9 +186,13 @@ async def test_screenshots_of_the_main_pages(browser, live_server, tmp_path):
         for scheme in ("light", "dark"):
             page = await new_page(browser, live_server, viewport=viewport, color_scheme=scheme)
             await fill_a_list(page)
-            for name, path in (("watchlist", "/"), ("watched", "/watched")):
+            for name, path in (("watchlist", "/"), ("watched", "/watched"), ("pick", "/pick"), ("account", "/account")):
                 await page.goto(path)
                 await page.screenshot(path=folder / f"{name}-{width_name}-{scheme}.png", full_page=True)
+            await page.goto("/?sort=title")
+            await page.get_by_label("Tick Alien").check()
+            await page.screenshot(path=folder / f"sorted-{width_name}-{scheme}.png", full_page=True)
+            await page.goto("/watched")
             await page.get_by_role("link", name="Heat", exact=True).click()
             await page.get_by_role("link", name="Log a viewing").click()
             await page.get_by_label("Date watched").fill("2025-11-02")
@@ -195,8 +203,26 @@ async def test_screenshots_of_the_main_pages(browser, live_server, tmp_path):
             await page.screenshot(path=folder / f"film-{width_name}-{scheme}.png", full_page=True)
             await page.goto("/diary")
             await page.screenshot(path=folder / f"diary-{width_name}-{scheme}.png", full_page=True)
+            await page.goto("/account")
+            await page.get_by_label("Import a history").set_input_files(
+                {
+                    "name": "watched.csv",
+                    "mimeType": "text/csv",
+                    "buffer": b"Date,Name,Year,Letterboxd URI\n2024-01-01,Brazil,,x\n",
+                }
+            )
+            await page.get_by_role("button", name="Upload and preview").click()
+            await expect(page.get_by_role("heading", name="What importing will do")).to_be_visible()
+            await page.screenshot(path=folder / f"import-{width_name}-{scheme}.png", full_page=True)
             await log_out(page)
             await expect(page.locator("#flash")).to_contain_text("You have been logged out.")
             await page.screenshot(path=folder / f"login-{width_name}-{scheme}.png", full_page=True)
+            await page.goto("/register")
+            await page.get_by_label("Email").fill("new@example.com")
+            await page.get_by_label("Password", exact=True).fill(PASSWORD)
+            await page.get_by_label("Password again").fill(PASSWORD + "?")
+            await page.get_by_role("button", name="Create account").click()
+            await expect(page.locator("#password-error")).to_be_visible()
+            await page.screenshot(path=folder / f"register-{width_name}-{scheme}.png", full_page=True)
     shots = sorted(folder.glob("*.png"))
-    assert len(shots) == 20 and all(shot.stat().st_size > 5000 for shot in shots)
+    assert len(shots) == 40 and all(shot.stat().st_size > 5000 for shot in shots)
