@@ -102,6 +102,10 @@ class LiveServer(ServerProcess):
 
 emails = (f"viewer{number}@example.com" for number in count())
 
+# `make screenshots` sets FLICKLIST_SCREENSHOT_DIR=docs/screenshots to refresh the README's.
+SCREENSHOT_DIR = os.environ.get("FLICKLIST_SCREENSHOT_DIR")
+PHONE, DESKTOP = {"width": 360, "height": 780}, {"width": 1280, "height": 860}
+
 
 # Chromium logs every 4xx answer as a console error. A 422 is the app's deliberate answer to a
 # refused form (the form comes back with the error beside the field), so that one note is expected.

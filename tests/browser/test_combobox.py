@@ -2,9 +2,19 @@
 keys move through them, Enter picks one and the add posts that film; Escape closes."""
 
 import asyncio
+from pathlib import Path
 
 import pytest
-from browser_support import LiveServer, axe_violations, emails, register, require_chromium
+from browser_support import (
+    DESKTOP,
+    PHONE,
+    SCREENSHOT_DIR,
+    LiveServer,
+    axe_violations,
+    emails,
+    register,
+    require_chromium,
+)
 from playwright.async_api import expect
 from support import DATA, live_database_url
 
@@ -65,3 +75,20 @@ async def test_arrow_keys_and_enter_pick_a_film_and_the_add_posts_it(browser, ca
     await expect(page.locator("#watchlist .film-details")).to_have_count(2)
     await expect(page.locator("#watchlist .film-details").first).to_have_text("1995 · 170 min · Action, Crime, Drama")
     assert errors == []
+
+
+async def test_screenshots_of_the_film_search(browser, catalog_server, tmp_path):
+    """The add field's listbox over the catalog, for the README (`make screenshots`)."""
+    folder = Path(SCREENSHOT_DIR) if SCREENSHOT_DIR else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    for width_name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        for scheme in ("light", "dark"):
+            context = await browser.new_context(base_url=catalog_server.url, viewport=viewport, color_scheme=scheme)
+            page = await context.new_page()
+            await register(page, next(emails))
+            await page.get_by_role("combobox", name="Movie title").press_sequentially("heat")
+            await expect(page.locator("#film-options").get_by_role("option")).to_have_count(6)
+            await page.screenshot(path=folder / f"search-{width_name}-{scheme}.png", full_page=True)
+            await context.close()
+    shots = sorted(folder.glob("search-*.png"))
+    assert len(shots) == 4 and all(shot.stat().st_size > 5000 for shot in shots)
