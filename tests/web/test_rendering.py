@@ -1,7 +1,9 @@
 """HTMX requests get the fragment that changes and the flash banner out-of-band, never a full page."""
 
 import html
+import json
 import re
+import struct
 
 from support import PASSWORD, flashes, text_of, texts_of_class
 
@@ -170,3 +172,26 @@ async def test_what_a_user_typed_is_never_rendered_raw_anywhere(make_visitor):
     assert_shown_as_text((await ann.get("/watched")).text, "the watched list")
     rated = await ann.post(f"/movies/{movie}/rating", {"rating": "5"}, htmx=True)
     assert_shown_as_text(rated.text, "a re-rated row (HTMX)")
+
+
+async def test_the_app_installs_on_a_home_screen_with_icons_and_no_service_worker(user):
+    page = (await user.get("/")).text
+    assert '<link rel="manifest" href="/static/manifest.webmanifest">' in page
+    assert '<meta name="theme-color" content="#f7f5f2" media="(prefers-color-scheme: light)">' in page
+    assert '<meta name="theme-color" content="#16141a" media="(prefers-color-scheme: dark)">' in page
+    response = await user.get("/static/manifest.webmanifest")
+    assert response.headers["content-type"].startswith("application/manifest+json")
+    manifest = json.loads(response.text)
+    assert (manifest["name"], manifest["start_url"], manifest["display"]) == ("FlickList", "/", "standalone")
+    sizes = set()
+    for icon in manifest["icons"]:
+        image = await user.get(icon["src"])
+        assert image.status_code == 200 and image.headers["content-type"] == icon["type"]
+        if icon["type"] == "image/png":
+            width, height = struct.unpack(">II", image.content[16:24])  # the PNG's IHDR
+            assert f"{width}x{height}" == icon["sizes"]
+            sizes.add(width)
+    assert {192, 512} <= sizes
+    touch = await user.get("/static/icons/apple-touch-icon.png")
+    assert struct.unpack(">II", touch.content[16:24]) == (180, 180)
+    assert "serviceWorker" not in (await user.get("/static/app.js")).text
