@@ -95,7 +95,7 @@ async def test_a_row_added_while_reading_moves_nothing_a_page_later(user, clock)
         ),
         ("genre=Comedy", ["Heathers", "Amélie"]),
         ("genre=Crime&length=120", ["Nine Queens", "Heathers"]),
-        ("decade=1980s&sort=title", ["Dune", "Heathers"]),
+        ("sort=title&decade=1980s", ["Dune", "Heathers"]),
         ("q=heat", ["Heathers", "Heat"]),
         ("q=AMELIE", ["Amélie"]),
         ("q=space+odyssey&genre=Sci-Fi", ["2001: A Space Odyssey"]),
@@ -110,7 +110,7 @@ async def test_the_watchlist_sorts_and_filters_as_its_query_string_says(films_li
 
 
 async def test_the_controls_show_the_view_the_url_names(films_listed):
-    page = (await films_listed.get("/?sort=year&genre=Crime&decade=1990s&length=120&q=he")).text
+    page = (await films_listed.get("/?sort=year&q=he&genre=Crime&decade=1990s&length=120")).text
     assert '<option value="year" selected>' in page
     assert "<option selected>Crime</option>" in page
     assert '<option value="1990s" selected>' in page
@@ -127,8 +127,16 @@ async def test_the_watched_list_sorts_by_rating_and_date_watched_and_filters_by_
         await films_listed.post(f"/movies/{await films_listed.movie_id(title, '/watched')}/rating", {"rating": rating})
     assert titles(await films_listed.get("/watched")) == ["Amélie", "Dune", "Heat"]
     assert titles(await films_listed.get("/watched?sort=rating")) == ["Amélie", "Heat", "Dune"]
-    assert titles(await films_listed.get("/watched?rated=yes&sort=title")) == ["Amélie", "Heat"]
+    assert titles(await films_listed.get("/watched?sort=title&rated=yes")) == ["Amélie", "Heat"]
     assert titles(await films_listed.get("/watched?rated=no")) == ["Dune"]
+
+
+async def test_a_form_sent_without_javascript_lands_on_the_views_own_url(films_listed):
+    response = await films_listed.get("/?q=&sort=title&genre=Comedy&decade=&length=")
+    assert (response.status_code, response.headers["location"]) == (303, "/?sort=title&genre=Comedy")
+    assert titles(await films_listed.get(response.headers["location"])) == ["Amélie", "Heathers"]
+    default = await films_listed.get("/watched?sort=watched&q=")
+    assert (default.status_code, default.headers["location"]) == (303, "/watched")
 
 
 @pytest.mark.parametrize(
