@@ -27,8 +27,9 @@ run: install
 	$(BIN)/flicklist db upgrade
 	$(BIN)/flicklist serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
+# One worker a core; a module's tests stay on one worker, with its live server.
 test: install-dev
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadscope
 
 lint: install-dev
 	$(BIN)/ruff check .

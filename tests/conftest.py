@@ -10,7 +10,7 @@ import pytest
 from browser_support import LiveServer
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy import select, text
-from support import DATA, POSTGRES_URL, Visitor, fresh_postgres_database, make_settings
+from support import DATA, POSTGRES_SERVER_URL, POSTGRES_URL, WORKER, Visitor, fresh_postgres_database, make_settings
 
 from flicklist.app import create_app
 from flicklist.catalog.load import load_catalog
@@ -24,6 +24,8 @@ from flicklist.tables import Base, films
 def migrated_template(tmp_path_factory) -> str:
     """Migrations run once a session; each test then starts from a copy (SQLite) or emptied tables (PostgreSQL)."""
     if POSTGRES_URL:
+        if WORKER:
+            fresh_postgres_database(POSTGRES_SERVER_URL, "flicklist_test")
         upgrade(POSTGRES_URL)
         return POSTGRES_URL
     path = tmp_path_factory.mktemp("template") / "flicklist.sqlite3"

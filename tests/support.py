@@ -16,7 +16,16 @@ from flicklist.settings import Settings, load_settings
 
 PASSWORD = "correct horse battery staple"
 DATA = Path(__file__).parent / "data"  # small files in the formats of IMDb's datasets
-POSTGRES_URL = os.environ.get("FLICKLIST_TEST_DATABASE_URL", "")
+POSTGRES_SERVER_URL = os.environ.get("FLICKLIST_TEST_DATABASE_URL", "")
+# Under pytest-xdist (`make test` runs one worker a core) each worker has databases of its own:
+# its main one is made afresh at the start (conftest.migrated_template), the others' names
+# carry the worker's too (fresh_postgres_database).
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+POSTGRES_URL = (
+    f"{POSTGRES_SERVER_URL.rsplit('/', 1)[0]}/flicklist_test_{WORKER}"
+    if POSTGRES_SERVER_URL and WORKER
+    else POSTGRES_SERVER_URL
+)
 
 
 class Visitor:
@@ -147,7 +156,9 @@ def flashes(html: str) -> list[str]:
 
 
 def fresh_postgres_database(database_url: str, name: str) -> str:
-    """The URL of database `name` on the server of `database_url`, dropped and created empty."""
+    """The URL of database `name` (with this xdist worker's name) on the server of
+    `database_url`, dropped and created empty."""
+    name = f"{name}_{WORKER}" if WORKER else name
 
     async def recreate() -> None:
         engine = make_engine(database_url)
