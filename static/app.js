@@ -132,3 +132,14 @@ htmx.onLoad((root) => {
   addShowPassword(root);
   countCharacters(root);
 });
+
+// Back and Forward between views of a list: htmx reads the page again for an entry it pushed;
+// for one it did not mark (the page first loaded), the page is read again here, so what shows
+// is always what the address says. A change of #fragment alone is left to the browser.
+let shownAt = location.pathname + location.search;
+document.addEventListener("htmx:pushedIntoHistory", () => {
+  shownAt = location.pathname + location.search;
+});
+window.addEventListener("popstate", (event) => {
+  if (!(event.state && event.state.htmx) && location.pathname + location.search !== shownAt) location.reload();
+});
