@@ -5,13 +5,20 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..diary.days import today
 from ..diary.trash import take_back, throw_away
 from ..diary.viewings import LOG_CROSSED_OFF
-from ..tables import now
 from ..web.flash import flash
 from ..web.rendering import after_post
-from .watchlist import CROSS_OFF, PUT_BACK, UNDO_CROSS_OFF, ListedMovie, back_to, delete_movies, rows_in_place
+from .watchlist import (
+    CROSS_OFF,
+    PUT_BACK,
+    UNDO_CROSS_OFF,
+    ListedMovie,
+    back_to,
+    delete_movies,
+    logged_today,
+    rows_in_place,
+)
 
 BULK_MAX = 500  # below the 1,000 fields a form may have
 NOTHING_TICKED = "Tick the films first, then choose what to do with them."
@@ -44,7 +51,7 @@ async def act_on_ticked(request: Request) -> Response:
         done, undo = deleted, ("/movies/restore", {"undo": token})
     else:
         # Each film: a viewing today if it is on the watchlist, then onto the Watched list.
-        logged = {"watched_on": today().isoformat(), "rating": None, "review": "", "tags": "", "now": now()}
+        logged = logged_today()
         steps = []
         for movie_id in movie_ids:
             ids = {"movie_id": movie_id, "user_id": request.state.user.id}

@@ -31,7 +31,7 @@ from ..tables import now, viewings
 from ..web import convertors  # noqa: F401 (registers {…:row_id} for the routes below)
 from ..web.flash import flash
 from ..web.forms import form_fields
-from ..web.rendering import fragments, go_to, is_htmx, page
+from ..web.rendering import fragments, go_to, page, wants_fragment
 from .film_page import ENTRY, entry_url, the_users_entry
 from .watchlist import NOT_ON_YOUR_LIST
 
@@ -166,7 +166,7 @@ async def diary_page(request: Request) -> Response:
     entries = [DiaryEntry(*row) for row in rows[:PAGE_SIZE]]
     more = f"/diary?after={entries[-1].id}.{entries[-1].watched_on}" if len(rows) > PAGE_SIZE else None
     context = {"entries": entries, "more": more, "month_before": after[0][:7] if after else None, "after": after}
-    if after and is_htmx(request) and not request.headers.get("hx-boosted"):
+    if after and wants_fragment(request):
         return fragments(request, ["partials/diary_entries.html", "partials/show_more.html"], context)
     return page(request, "templates/diary.html", context)
 

@@ -6,7 +6,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..lists.view import CHOICES, read_view
-from ..web.rendering import fragments, is_htmx, page
+from ..web.rendering import fragments, page, wants_fragment
 from .watchlist import ListedMovie, view_url, with_view_url
 
 
@@ -16,7 +16,7 @@ async def pick(request: Request) -> Response:
         return canonical
     rows = await request.app.state.db.fetch_all(view.pick_statement(), user_id=request.state.user.id, **view.values())
     context = {"movie": ListedMovie(*rows[0][:-1]) if rows else None, "view": view, "choices": CHOICES, "picking": True}
-    if is_htmx(request) and not request.headers.get("hx-boosted"):
+    if wants_fragment(request):
         return with_view_url(request, fragments(request, ["partials/pick.html"], context), view)
     return page(request, "templates/pick.html", context)
 

@@ -33,7 +33,7 @@ from ..tables import films, movies, now, title_key, viewings
 from ..web import convertors  # noqa: F401 (registers {…:row_id} for the routes below)
 from ..web.flash import flash
 from ..web.forms import clean_text, form_fields, refuse_form
-from ..web.rendering import after_post, fragments, is_htmx, page, templates
+from ..web.rendering import after_post, fragments, is_htmx, page, templates, wants_fragment
 
 TITLE_MAX = 200
 TERRIBLE_MOVIES = {
@@ -166,7 +166,7 @@ async def list_page(request: Request, watched: bool, template: str, rows_partial
     listed = await read_page(request.app.state.db, request.state.user.id, view)
     more = f"{request.url.path}?{view.query(after=listed.next_after)}" if listed.next_after else None
     context |= {"movies": listed.movies, "view": view, "more": more, "choices": CHOICES}
-    if view.after and is_htmx(request) and not request.headers.get("hx-boosted"):
+    if view.after and wants_fragment(request):
         return fragments(request, [rows_partial, "partials/show_more.html"], context)
     return with_view_url(request, page(request, template, context), view)
 
@@ -174,17 +174,20 @@ async def list_page(request: Request, watched: bool, template: str, rows_partial
 def with_view_url(request: Request, response: Response, view: ListView) -> Response:
     """htmx pushes the view's own URL to the history, not the form's every field."""
     if is_htmx(request):
-        response.headers["HX-Push-Url"] = f"{request.url.path}?{view.query()}".removesuffix("?")
+        response.headers["HX-Push-Url"] = view_path(request, view)
     return response
+
+
+def view_path(request: Request, view: ListView) -> str:
+    return f"{request.url.path}?{view.query()}".removesuffix("?")
 
 
 def view_url(request: Request, view: ListView) -> Response | None:
     """A plain GET whose query string is not the view's own (the controls form sends every
     field, empty ones too) goes to the view's URL, the one worth bookmarking."""
-    query = view.query()
-    if is_htmx(request) or request.url.query == query:
+    if is_htmx(request) or request.url.query == view.query():
         return None
-    return RedirectResponse(f"{request.url.path}?{query}".removesuffix("?"), status_code=303)
+    return RedirectResponse(view_path(request, view), status_code=303)
 
 
 async def watchlist(request: Request) -> Response:
@@ -299,10 +302,15 @@ async def change_together(request: Request, *steps: tuple[Executable, dict[str, 
     return [*rows, ListedMovie(*movie)]
 
 
+def logged_today() -> dict[str, Any]:
+    """What "I watched it!" logs (LOG_CROSSED_OFF): a viewing today, no rating, review or tags."""
+    return {"watched_on": today().isoformat(), "rating": None, "review": "", "tags": "", "now": now()}
+
+
 async def cross_off(request: Request) -> Response:
     """ "I watched it!": onto the Watched list, with a viewing dated today in the diary."""
-    logged = {"watched_on": today().isoformat(), "rating": None, "review": "", "tags": "", "now": now()}
-    viewing, movie = await change_together(request, (LOG_CROSSED_OFF, logged), (CROSS_OFF, {"now": now()}))
+    logged = logged_today()
+    viewing, movie = await change_together(request, (LOG_CROSSED_OFF, logged), (CROSS_OFF, {"now": logged["now"]}))
     if viewing is None:
         flash(request, f"'{movie.title}' is on your Watched list already.", "info")
         return await after_post(request, "/")

@@ -49,6 +49,11 @@ def is_htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
 
 
+def wants_fragment(request: Request) -> bool:
+    """htmx asking for a piece of a page ("Show more", another pick), not a boosted navigation."""
+    return is_htmx(request) and not request.headers.get("hx-boosted")
+
+
 def template_context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]:
     """What every template sees. The CSRF token is read once here, not by each of a page's
     hundreds of forms (what that cost: README, "Where the time went")."""
