@@ -17,6 +17,7 @@ from .catalog.search import SearchCache
 from .db import Database
 from .features import (
     account,
+    admin,
     bulk,
     diary,
     film_link,
@@ -27,17 +28,20 @@ from .features import (
     pick,
     posters,
     second_factors,
+    single_sign_on,
     verify_login,
     watchlist,
 )
 from .features.history import IMPORT_PATH, import_too_large
 from .history.jobs import ImportRunner
+from .middleware.admin_only import AdminOnly
 from .middleware.csrf import CSRFProtection
 from .middleware.login_wall import LoginWall
 from .middleware.request_limits import RequestLimits
 from .middleware.security_headers import SecurityHeaders
 from .migrations import current_revision, head_revision, upgrade
 from .posters.fetcher import poster_fetcher
+from .security import oidc
 from .security.housekeeping import keep_tidy
 from .settings import PACKAGE_DIR, Settings, load_settings
 from .web.errors import exception_handlers
@@ -112,6 +116,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *history.routes,
         *second_factors.routes,
         *verify_login.routes,
+        *single_sign_on.routes,
+        *admin.routes,
         *auth.routes,
         *health.routes,
         Mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="static"),
@@ -142,6 +148,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             open_paths=auth.OPEN_PATHS,
             open_prefixes=auth.OPEN_PREFIXES,
         ),
+        Middleware(AdminOnly, prefix="/admin", refuse=auth.not_found),
         Middleware(CSRFProtection, refuse=error_response, public_origin=settings.public_origin),
     ]
     app = FlickList(
@@ -156,4 +163,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.searches = SearchCache()
     app.state.posters = None  # the poster fetcher, when a TMDB key is set (lifespan)
     app.state.imports = ImportRunner(db, settings.max_films_per_user)
+    app.state.single_sign_on = oidc.provider(settings)  # None unless FLICKLIST_OIDC_ISSUER is set
     return app

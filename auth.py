@@ -15,17 +15,34 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from .admin import invitations, registration
 from .db import Database
 from .security import events, signup_limit, throttle
 from .security.device_cookie import device_nonce, remember_device
-from .security.passwords import DUMMY_HASH, PASSWORD_RULE, check_password, hash_password, verify_password
-from .tables import login_sessions, now, passkeys, totp_secrets, users
+from .security.passwords import (
+    DUMMY_HASH,
+    NO_PASSWORD,
+    PASSWORD_RULE,
+    check_password,
+    hash_password,
+    verify_password,
+)
+from .tables import login_sessions, now, oidc_identities, passkeys, totp_secrets, users
 from .web.flash import flash
-from .web.forms import form_fields, refuse_form
+from .web.forms import clean_text, form_fields, refuse_form
 from .web.rendering import error_response, go_to, is_htmx, page
 
 LOGIN_FAILED = "Email or password is incorrect."
-OPEN_PATHS = ("/login", "/register", "/healthz", "/login/verify", "/login/passkey", "/login/passkey/options")
+OPEN_PATHS = (
+    "/login",
+    "/register",
+    "/healthz",
+    "/login/verify",
+    "/login/passkey",
+    "/login/passkey/options",
+    "/login/oidc",
+    "/login/oidc/callback",
+)
 OPEN_PREFIXES = ("/static/",)
 
 
@@ -40,6 +57,7 @@ class CurrentUser:
     # Films on each list, as the navigation shows them.
     watchlist_films: int = 0
     watched_films: int = 0
+    is_admin: bool = False
 
 
 def normalise_email(email: str) -> str | None:
@@ -80,7 +98,8 @@ def token_hash(token: str) -> str:
 
 async def start_session(request: Request, user_id: int) -> None:
     """Log in: a fresh session, so nothing the browser held before carries over. Called last,
-    once the response is made, so a request that fails leaves no session behind."""
+    once the response is made, so a request that fails leaves no session behind. Whoever
+    just proved who they are counts as confirmed (`confirmed_recently`)."""
     token = secrets.token_urlsafe(32)
     timestamp = now()
     async with request.app.state.db.transaction() as connection:
@@ -89,8 +108,23 @@ async def start_session(request: Request, user_id: int) -> None:
                 token_hash=token_hash(token), user_id=user_id, created_at=timestamp, last_seen_at=timestamp
             )
         )
+        await connection.execute(update(users).where(users.c.id == user_id).values(last_seen_at=timestamp))
     request.session.clear()
     request.session["sid"] = token
+    confirm_identity(request)
+
+
+# Destructive admin actions need the password (or a passkey) given within this long.
+CONFIRMED_AT, CONFIRMATION_SECONDS = "confirmed_at", 600
+
+
+def confirm_identity(request: Request) -> None:
+    request.session[CONFIRMED_AT] = now()
+
+
+def confirmed_recently(request: Request) -> bool:
+    confirmed_at = request.session.get(CONFIRMED_AT)
+    return isinstance(confirmed_at, int) and now() - confirmed_at <= CONFIRMATION_SECONDS
 
 
 async def end_sessions(connection: AsyncConnection, user_id: int, keep_token: str | None = None) -> None:
@@ -119,11 +153,18 @@ SESSION_LOOKUP = (
         has_second_factor_of(users.c.id),
         users.c.watchlist_films,
         users.c.watched_films,
+        users.c.is_admin,
     )
     .join(users, users.c.id == login_sessions.c.user_id)
-    .where(login_sessions.c.token_hash == bindparam("token_hash"))
+    .where(login_sessions.c.token_hash == bindparam("token_hash"), users.c.disabled_at.is_(None))
 )
 HAS_SECOND_FACTOR = select(has_second_factor_of(bindparam("user_id")))
+HAS_PASSWORD = select(users.c.password_hash != NO_PASSWORD).where(users.c.id == bindparam("user_id"))
+
+
+async def has_password(db: Database, user_id: int) -> bool:
+    """False for an account made through single sign-on, which signs in there alone."""
+    return bool((await db.fetch_all(HAS_PASSWORD, user_id=user_id))[0][0])
 
 
 async def has_second_factor(db: Database, user_id: int) -> bool:
@@ -143,7 +184,7 @@ async def current_user(request: Request) -> CurrentUser | None:
     if not rows:
         request.session.pop("sid")
         return None
-    user_id, email, created_at, last_seen_at, second_factor, *counts = rows[0]
+    user_id, email, created_at, last_seen_at, second_factor, watchlist_films, watched_films, is_admin = rows[0]
     timestamp = now()
     expired = (
         timestamp - last_seen_at > settings.session_idle_seconds
@@ -158,10 +199,19 @@ async def current_user(request: Request) -> CurrentUser | None:
                 await connection.execute(
                     update(login_sessions).where(login_sessions.c.token_hash == hashed).values(last_seen_at=timestamp)
                 )
+                await connection.execute(update(users).where(users.c.id == user_id).values(last_seen_at=timestamp))
     if expired:
         request.session.pop("sid")
         return None
-    return CurrentUser(user_id, email, bool(second_factor), settings.require_mfa and not second_factor, *counts)
+    return CurrentUser(
+        user_id,
+        email,
+        has_second_factor=bool(second_factor),
+        must_add_second_factor=settings.require_mfa and not second_factor,
+        watchlist_films=watchlist_films,
+        watched_films=watched_films,
+        is_admin=bool(is_admin),
+    )
 
 
 # What an account that must add a second factor may still open.
@@ -177,6 +227,11 @@ def confine(request: Request, user: CurrentUser | None) -> Response | None:
     return go_to(request, "/account")
 
 
+def not_found(request: Request) -> Response:
+    """What a page that exists only for admins answers anyone else: as if it did not exist."""
+    return error_response(request, 404, "That page does not exist.")
+
+
 def turn_away(request: Request) -> Response:
     """A visitor at a page behind the wall goes to log in, then back to that page."""
     back_to = request.url.path
@@ -190,57 +245,99 @@ def turn_away(request: Request) -> Response:
     return go_to(request, login_url)
 
 
+SIGN_UP_CLOSED = "New accounts are not being made on this FlickList. Ask its admin for one."
+
+
+async def sign_up_context(request: Request) -> dict:
+    """What the register page shows: the sign-up mode, the invitation from its link, single sign-on."""
+    settings = request.app.state.settings
+    return {
+        "password_rule": PASSWORD_RULE,
+        "registration": await registration.mode(request.app.state.db, settings),
+        "invite": clean_text(request.query_params.get("invite", ""))[:200],
+    }
+
+
 async def register_page(request: Request) -> Response:
-    return page(request, "templates/register.html", {"password_rule": PASSWORD_RULE})
+    return page(request, "templates/register.html", await sign_up_context(request))
 
 
 async def register(request: Request) -> Response:
-    fields = await form_fields(request, "email", "password", "verify")
+    db, settings = request.app.state.db, request.app.state.settings
+    context = await sign_up_context(request)
+    if context["registration"] == registration.CLOSED:
+        return error_response(request, 403, SIGN_UP_CLOSED)
+    if settings.oidc_only:
+        return error_response(request, 403, f"Accounts here are made by signing in with {settings.oidc_name}.")
+    fields = await form_fields(request, "email", "password", "verify", "invite")
+    invitation = fields["invite"] if context["registration"] == registration.INVITE else None
     errors = {
         "email": check_email(fields["email"]),
         "password": check_password(fields["password"], fields["email"]),
+        "invite": await invitations.check(db, invitation) if invitation is not None else None,
     }
     if not errors["password"] and fields["password"] != fields["verify"]:
         # Neither password comes back, so both are typed again: the message starts at the first.
         errors["password"] = PASSWORDS_DIFFER
-    user_id = None
+    created = None
     if not any(errors.values()):
-        db, client = request.app.state.db, client_address(request)
-        per_hour = request.app.state.settings.signups_per_hour
+        client, per_hour = client_address(request), settings.signups_per_hour
         if wait := await signup_limit.reserve(db, client, per_hour):
             return too_many_attempts(request, wait, "Too many new accounts from your network")
         email = normalise_email(fields["email"])
-        user_id = await create_user(db, email, fields["password"])
-        if user_id is None:
+        created = await create_user(db, email, fields["password"], invitation)
+        if isinstance(created, str):
             await signup_limit.give_back(db, client, per_hour)
-            errors["email"] = "An account with that email already exists. Log in instead?"
-    if user_id is None:
-        kept = {"email": fields["email"]}
-        context = {"password_rule": PASSWORD_RULE}
+            errors["email" if created == EMAIL_TAKEN else "invite"] = created
+    if not isinstance(created, int):
+        kept = {"email": fields["email"], "invite": fields["invite"]}
         return await refuse_form(request, "/register", "partials/register_form.html", kept, errors, context)
     response = go_to(request, "/")
-    await start_session(request, user_id)
+    await start_session(request, created)
     flash(request, f"Welcome to FlickList, {email}! Add the first movie you want to see.", "success")
     return response
 
 
 USER_BY_EMAIL = select(users.c.id, users.c.email, users.c.password_hash).where(users.c.email == bindparam("email"))
+EMAIL_TAKEN = "An account with that email already exists. Log in instead?"
 
 
-async def create_user(db: Database, email: str, password: str) -> int | None:
-    """The new user's id, or None when the email already has an account. The look-up comes
-    first and spares the hash; the unique constraint settles two sign-ups racing for one address."""
+async def create_user(
+    db: Database,
+    email: str,
+    password: str | None,
+    invitation: str | None = None,
+    admin: bool = False,
+    identity: tuple[str, str] | None = None,
+) -> int | str:
+    """The new user's id, or the sentence saying why there is none (the email has an account;
+    the invitation, when one is needed, cannot be used). No password: an account that signs
+    in through single sign-on, as `identity` (issuer, subject). The first account of an
+    instance is its admin. The look-up comes first and spares the hash; the unique constraint
+    settles two sign-ups racing for one address, and the invitation's use is counted in the
+    same transaction."""
     if await db.fetch_all(USER_BY_EMAIL, email=email):
-        return None
-    password_hash = await hash_password(password)
+        return EMAIL_TAKEN
+    password_hash = await hash_password(password) if password is not None else NO_PASSWORD
     try:
         async with db.transaction() as connection:
+            if invitation is not None and (refused := await invitations.use(connection, invitation, email)):
+                return refused
+            first = ~select(users.c.id).limit(1).exists()
             result = await connection.execute(
-                insert(users).values(email=email, password_hash=password_hash, created_at=now()).returning(users.c.id)
+                insert(users)
+                .values(email=email, password_hash=password_hash, created_at=now(), is_admin=or_(first, admin))
+                .returning(users.c.id)
             )
-            return result.scalar_one()
+            user_id = result.scalar_one()
+            if identity is not None:
+                issuer, subject = identity
+                await connection.execute(
+                    insert(oidc_identities).values(issuer=issuer, subject=subject, user_id=user_id, created_at=now())
+                )
+            return user_id
     except IntegrityError:
-        return None
+        return EMAIL_TAKEN
 
 
 # What the login page says a visitor sent here from a page behind the wall is logging in for.
@@ -297,6 +394,8 @@ async def throttled_password_check(
 
 async def login(request: Request) -> Response:
     db: Database = request.app.state.db
+    if request.app.state.settings.oidc_only:
+        return error_response(request, 403, f"Sign in with {request.app.state.settings.oidc_name}.")
     fields = await form_fields(request, "email", "password", "next")
     fields["next"] = safe_next(request.query_params.get("next") or fields["next"])
     email = normalise_email(fields["email"])
@@ -313,22 +412,33 @@ async def login(request: Request) -> Response:
         login_url = "/login" if fields["next"] == "/" else f"/login?next={quote(fields['next'])}"
         kept = {"email": fields["email"], "next": fields["next"]}
         return await refuse_form(request, login_url, "partials/login_form.html", kept, {"password": LOGIN_FAILED})
-    if await has_second_factor(db, user_id):
+    return await first_factor_given(request, user_id, "password", fields["next"])
+
+
+async def first_factor_given(request: Request, user_id: int, how: str, next_url: str) -> Response:
+    """The password (or single sign-on, `how`) is right: an account with a second factor is
+    asked for it next (/login/verify); any other is logged in."""
+    if await has_second_factor(request.app.state.db, user_id):
         request.session.clear()
-        request.session[PENDING_LOGIN] = {"user": user_id, "since": now(), "next": fields["next"]}
+        request.session[PENDING_LOGIN] = {"user": user_id, "since": now(), "next": next_url, "how": how}
         return go_to(request, "/login/verify")
-    return await complete_login(request, user_id, "password", fields["next"])
+    return await complete_login(request, user_id, how, next_url)
 
 
 PENDING_LOGIN = "pending_login"  # the session of a browser between the password and the second factor
-EMAIL_OF = select(users.c.email).where(users.c.id == bindparam("user_id"))
+EMAIL_OF = select(users.c.email, users.c.disabled_at).where(users.c.id == bindparam("user_id"))
+DISABLED = "This account is disabled. Ask the admin of this FlickList to enable it."
 
 
 async def complete_login(request: Request, user_id: int, how: str, next_url: str) -> Response:
     """Every factor checked (`how` says which): the browser is sent on to `next_url`, known from
     now on (device cookie), with a new session, and the login goes into the security log."""
     db: Database = request.app.state.db
-    [(email,)] = await db.fetch_all(EMAIL_OF, user_id=user_id)
+    [(email, disabled_at)] = await db.fetch_all(EMAIL_OF, user_id=user_id)
+    if disabled_at is not None:
+        request.session.clear()
+        await events.record(db, request, user_id, events.LOGIN_FAILED, f"{how}: account disabled")
+        return error_response(request, 403, DISABLED)
     response = go_to(request, safe_next(next_url))
     remember_device(request, response, user_id)
     await start_session(request, user_id)

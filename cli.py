@@ -13,9 +13,12 @@ import uvicorn
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.exc import DBAPIError
 from starlette.applications import Starlette
+from uvicorn.main import STARTUP_FAILURE
+from uvicorn.supervisors import Multiprocess
 
-from . import auth
-from .app import create_app
+from . import auth, backups
+from .admin import accounts, audit
+from .app import SchemaOutOfDate, create_app, ensure_schema
 from .catalog.imdb_files import BadFile
 from .catalog.link import link_all
 from .catalog.load import load_catalog
@@ -49,9 +52,12 @@ def served_app() -> Starlette:
 
 def serve(args: argparse.Namespace) -> int:
     settings = load_settings()
+    # Checked (or migrated) here, before any worker starts: a schema behind the code stops
+    # `serve` with a message and exit 1, however many workers were asked for.
+    asyncio.run(with_database(lambda db: ensure_schema(db, settings)))
     # X-Forwarded-Proto/-For are believed only from the proxies the configuration names.
     trusted_proxies = settings.trusted_proxies
-    uvicorn.run(
+    config = uvicorn.Config(
         "flicklist.cli:served_app",
         factory=True,
         host=args.host,
@@ -68,6 +74,18 @@ def serve(args: argparse.Namespace) -> int:
         timeout_keep_alive=settings.keep_alive_seconds,
         limit_concurrency=settings.max_connections,
     )
+    if args.workers > 1:
+        # uvicorn's own run() ends with exit 0 when a worker fails to start; its supervisor
+        # keeps the workers, so their exit codes tell.
+        supervisor = Multiprocess(config, sockets=[config.bind_socket()])
+        supervisor.run()
+        started = all(worker.exitcode != STARTUP_FAILURE for worker in supervisor.processes)
+    else:
+        server = uvicorn.Server(config)
+        server.run()
+        started = server.started
+    if not started:
+        raise CommandError("FlickList could not start; the lines above say why.")
     return 0
 
 
@@ -87,6 +105,8 @@ def read_password(args: argparse.Namespace) -> str:
     """From FLICKLIST_PASSWORD for scripts, else asked twice at the terminal (never an argument: ps shows those)."""
     if password := os.environ.get("FLICKLIST_PASSWORD"):
         return password
+    if not sys.stdin.isatty():
+        raise CommandError("No terminal to ask for the password on: set FLICKLIST_PASSWORD.")
     password = getpass.getpass("Password: ")
     if getpass.getpass("Password again: ") != password:
         raise CommandError("Passwords did not match.")
@@ -106,12 +126,13 @@ async def with_database(work):
         await db.close()
 
 
-ALL_USERS = select(users.c.id, users.c.email).order_by(users.c.id)
+ALL_USERS = select(users.c.id, users.c.email, users.c.is_admin, users.c.disabled_at).order_by(users.c.id)
 
 
 def users_list(args: argparse.Namespace) -> int:
-    for user_id, email in asyncio.run(with_database(lambda db: db.fetch_all(ALL_USERS))):
-        print(f"{user_id}\t{email}")
+    for user_id, email, is_admin, disabled_at in asyncio.run(with_database(lambda db: db.fetch_all(ALL_USERS))):
+        notes = [note for note, applies in (("admin", is_admin), ("disabled", disabled_at is not None)) if applies]
+        print(f"{user_id}\t{email}" + (f"\t{', '.join(notes)}" if notes else ""))
     return 0
 
 
@@ -122,10 +143,42 @@ def users_create(args: argparse.Namespace) -> int:
     password = read_password(args)
     if error := check_password(password, args.email):
         raise CommandError(error)
-    user_id = asyncio.run(with_database(lambda db: auth.create_user(db, auth.normalise_email(args.email), password)))
-    if user_id is None:
+    email = auth.normalise_email(args.email)
+    created = asyncio.run(with_database(lambda db: auth.create_user(db, email, password, admin=args.admin)))
+    if isinstance(created, str):
         raise CommandError(f"An account for {args.email} already exists.")
-    print(f"Created user {user_id} <{auth.normalise_email(args.email)}>.")
+    is_admin = asyncio.run(with_database(lambda db: db.fetch_all(IS_ADMIN, user_id=created)))[0][0]
+    print(f"Created user {created} <{email}>{' (admin)' if is_admin else ''}.")
+    return 0
+
+
+IS_ADMIN = select(users.c.is_admin).where(users.c.id == bindparam("user_id"))
+USER_ID = select(users.c.id).where(users.c.email == bindparam("email"))
+
+
+def set_admin(args: argparse.Namespace, is_admin: bool) -> None:
+    async def work(db: Database):
+        async with db.transaction() as connection:
+            found = (await connection.execute(USER_ID, {"email": auth.normalise_email(args.email)})).first()
+            if found is None:
+                raise CommandError(f"No account for {args.email}.")
+            await accounts.set_admin(connection, audit.COMMAND_LINE, found.id, is_admin)
+
+    try:
+        asyncio.run(with_database(work))
+    except accounts.Refused as refusal:
+        raise CommandError(str(refusal)) from None
+
+
+def users_promote(args: argparse.Namespace) -> int:
+    set_admin(args, True)
+    print(f"{args.email} is an admin now.")
+    return 0
+
+
+def users_demote(args: argparse.Namespace) -> int:
+    set_admin(args, False)
+    print(f"{args.email} is no longer an admin.")
     return 0
 
 
@@ -239,6 +292,23 @@ def catalog_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def backup(args: argparse.Namespace) -> int:
+    copy = backups.backup(load_settings().database_url, args.file)
+    print(f"Backed up to {args.file}: {copy.size / 1e6:,.1f} MB, {copy.accounts:,} accounts, schema {copy.revision}.")
+    return 0
+
+
+def restore(args: argparse.Namespace) -> int:
+    restored = backups.restore(load_settings().database_url, args.file)
+    print(
+        f"Restored {args.file}: {restored.accounts:,} accounts, schema {restored.revision}. "
+        f"The database it replaced is kept as {restored.replaced}."
+    )
+    if restored.revision != head_revision():
+        print(f"This code needs schema {head_revision()}: run `flicklist db upgrade` before starting FlickList.")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="flicklist", description="FlickList, a movie watchlist for many users.")
     commands = main.add_subparsers(dest="command", required=True)
@@ -269,13 +339,25 @@ def parser() -> argparse.ArgumentParser:
         run=catalog_link
     )
 
+    backup_parser = commands.add_parser("backup", help="copy a live SQLite database, consistently, into FILE")
+    backup_parser.add_argument("file", type=Path)
+    backup_parser.set_defaults(run=backup)
+    restore_parser = commands.add_parser("restore", help="put a backup made by `flicklist backup` back (app stopped)")
+    restore_parser.add_argument("file", type=Path)
+    restore_parser.set_defaults(run=restore)
+
     user_commands = commands.add_parser("users", help="manage accounts").add_subparsers(
         dest="users_command", required=True
     )
     user_commands.add_parser("list", help="list accounts").set_defaults(run=users_list)
+    create = user_commands.add_parser("create", help="create an account (password from FLICKLIST_PASSWORD or asked)")
+    create.add_argument("email")
+    create.add_argument("--admin", action="store_true", help="make it an admin")
+    create.set_defaults(run=users_create)
     for name, run, help_text in (
-        ("create", users_create, "create an account (password from FLICKLIST_PASSWORD or asked)"),
         ("delete", users_delete, "delete an account and its movies"),
+        ("promote", users_promote, "make an account an admin"),
+        ("demote", users_demote, "make an admin an ordinary account"),
         ("set-password", users_set_password, "set a password and end that user's sessions"),
         (
             "remove-second-factors",
@@ -293,14 +375,23 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except (CommandError, UnsupportedDatabaseURL, InvalidSetting) as error:
+    except (CommandError, UnsupportedDatabaseURL, InvalidSetting, SchemaOutOfDate, backups.BackupRefused) as error:
         print(f"flicklist: {error}", file=sys.stderr)
-    except (DBAPIError, OSError) as error:
-        reason = getattr(error, "orig", None) or error
+    except (EOFError, KeyboardInterrupt):
+        print("flicklist: stopped before it was done.", file=sys.stderr)
+    except OSError as error:
+        if error.filename is None:
+            print(f"flicklist: the database cannot be reached: {error}", file=sys.stderr)
+        else:
+            print(f"flicklist: {error.filename}: {error.strerror}", file=sys.stderr)
+    except DBAPIError as error:
         print(
-            f"flicklist: the database refused: {reason}\nIs it reachable, and has `flicklist db upgrade` been run?",
+            f"flicklist: the database refused: {error.orig or error}\n"
+            "Is it reachable, and has `flicklist db upgrade` been run?",
             file=sys.stderr,
         )
+    except Exception as error:  # the last resort: a message, never a traceback
+        print(f"flicklist: unexpected {type(error).__name__}: {error}", file=sys.stderr)
     return 1
 
 

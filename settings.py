@@ -41,6 +41,15 @@ class Settings:
     tmdb_api_key: str
     tmdb_api_url: str
     poster_dir: Path
+    # "open", "invite" or "closed"; empty: the mode set on the admin page (open until one is set).
+    registration: str
+    oidc_issuer: str
+    oidc_client_id: str
+    oidc_client_secret: str
+    oidc_name: str
+    oidc_scopes: str
+    oidc_admin_group: str
+    oidc_only: bool
 
 
 class InvalidSetting(ValueError):
@@ -53,7 +62,7 @@ SECRET_KEY_MIN_BYTES = 32
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     config = Config(environ=os.environ if environ is None else environ, env_prefix="FLICKLIST_")
     data_dir = Path(config("DATA_DIR", default="") or default_data_dir())
-    return Settings(
+    settings = Settings(
         database_url=config("DATABASE_URL", default=f"sqlite+aiosqlite:///{data_dir / 'flicklist.sqlite3'}"),
         secret_key=checked_secret_key(config("SECRET_KEY", default=None), data_dir / "secret_key"),
         https_only=config("HTTPS", cast=bool, default=False),
@@ -74,7 +83,30 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         tmdb_api_key=config("TMDB_API_KEY", default=""),
         tmdb_api_url=config("TMDB_API_URL", default="https://api.themoviedb.org/3").rstrip("/"),
         poster_dir=Path(config("POSTER_DIR", default="") or data_dir / "posters"),
+        registration=checked_registration(config("REGISTRATION", default="")),
+        oidc_issuer=config("OIDC_ISSUER", default="").rstrip("/"),
+        oidc_client_id=config("OIDC_CLIENT_ID", default=""),
+        oidc_client_secret=config("OIDC_CLIENT_SECRET", default=""),
+        oidc_name=config("OIDC_NAME", default="") or "single sign-on",
+        oidc_scopes=config("OIDC_SCOPES", default="openid email profile"),
+        oidc_admin_group=config("OIDC_ADMIN_GROUP", default=""),
+        oidc_only=config("OIDC_ONLY", cast=bool, default=False),
     )
+    if (settings.oidc_only or settings.oidc_client_id) and not settings.oidc_issuer:
+        raise InvalidSetting("FLICKLIST_OIDC_ONLY and FLICKLIST_OIDC_CLIENT_ID need FLICKLIST_OIDC_ISSUER too.")
+    if settings.oidc_issuer and not settings.oidc_client_id:
+        raise InvalidSetting("FLICKLIST_OIDC_ISSUER is set but FLICKLIST_OIDC_CLIENT_ID is not.")
+    return settings
+
+
+REGISTRATION_MODES = ("open", "invite", "closed")
+
+
+def checked_registration(mode: str) -> str:
+    mode = mode.strip().lower()
+    if mode and mode not in REGISTRATION_MODES:
+        raise InvalidSetting(f"FLICKLIST_REGISTRATION is {mode!r}; it must be one of {', '.join(REGISTRATION_MODES)}.")
+    return mode
 
 
 def checked_secret_key(configured: str | None, path: Path) -> str:

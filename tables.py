@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
     literal_column,
     text,
@@ -49,6 +50,10 @@ class User(Base):
     # Films on each list, kept by triggers on movies (migration 0012) for the navigation and the cap.
     watchlist_films: Mapped[int] = mapped_column(Integer, server_default="0")
     watched_films: Mapped[int] = mapped_column(Integer, server_default="0")
+    is_admin: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    # A disabled account keeps its data but cannot log in; its sessions ended when it was disabled.
+    disabled_at: Mapped[int | None] = mapped_column(BigInteger)
+    last_seen_at: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class LoginSession(Base):
@@ -278,6 +283,68 @@ class FilmPoster(Base):
     next_try_at: Mapped[int] = mapped_column(BigInteger)
 
 
+class InstanceSetting(Base):
+    """What an admin set on the admin page (the sign-up mode); the environment overrides it."""
+
+    __tablename__ = "instance_settings"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+
+
+class Invitation(Base):
+    """A sign-up link an admin made (admin/invitations.py). The link carries `id` and a random
+    secret; only the secret's SHA-256 is kept."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    expires_at: Mapped[int] = mapped_column(BigInteger)
+    max_uses: Mapped[int] = mapped_column(Integer)
+    uses: Mapped[int] = mapped_column(Integer)
+    revoked_at: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class InvitationUse(Base):
+    """Who signed up with an invitation, and when (the email as it was, should the account go)."""
+
+    __tablename__ = "invitation_uses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(ForeignKey("invitations.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(320))
+    used_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class AdminAction(Base):
+    """The audit trail: every admin action, by whom (an email, or "command line"), to whom, when.
+    Emails as text, so the trail outlives a deleted account."""
+
+    __tablename__ = "admin_actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[int] = mapped_column(BigInteger, index=True)
+    admin: Mapped[str] = mapped_column(String(320))
+    action: Mapped[str] = mapped_column(String(60))
+    target: Mapped[str] = mapped_column(String(320))
+    detail: Mapped[str] = mapped_column(String(200))
+
+
+class OidcIdentity(Base):
+    """An account at an OpenID Connect provider that signs in to a FlickList account: keyed by
+    issuer and subject, never by email (auth_oidc.py)."""
+
+    __tablename__ = "oidc_identities"
+
+    issuer: Mapped[str] = mapped_column(String(300), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(255), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+
+
 users = User.__table__
 login_sessions = LoginSession.__table__
 movies = Movie.__table__
@@ -305,3 +372,8 @@ security_events = SecurityEvent.__table__
 films = Film.__table__
 catalog_loads = CatalogLoad.__table__
 film_posters = FilmPoster.__table__
+instance_settings = InstanceSetting.__table__
+invitations = Invitation.__table__
+invitation_uses = InvitationUse.__table__
+admin_actions = AdminAction.__table__
+oidc_identities = OidcIdentity.__table__

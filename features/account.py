@@ -5,16 +5,21 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..auth import end_session, end_sessions, leave, start_session, throttled_password_check
+from ..auth import end_session, end_sessions, has_password, leave, start_session, throttled_password_check
 from ..security import events, passkeys, recovery_codes, totp
 from ..security.passwords import PASSWORD_RULE, check_password, hash_password
-from ..tables import movies, users
+from ..tables import movies, oidc_identities, users
 from ..web.flash import flash
 from ..web.forms import form_fields, refuse_form
 from ..web.rendering import after_post, go_to, page
 
 WRONG_PASSWORD = "That is not your current password."
 PASSWORD_HASH = select(users.c.password_hash).where(users.c.id == bindparam("user_id"))
+SIGN_ON_LINKS = select(oidc_identities.c.issuer).where(oidc_identities.c.user_id == bindparam("user_id"))
+
+
+async def single_sign_on_linked(db, user_id: int) -> bool:
+    return bool(await db.fetch_all(SIGN_ON_LINKS, user_id=user_id))
 
 
 async def account_page(request: Request) -> Response:
@@ -25,6 +30,8 @@ async def account_page(request: Request) -> Response:
         "has_totp": await totp.is_enabled(db, user.id),
         "recovery_codes_left": await recovery_codes.unused(db, user.id),
         "events": await events.recent(db, user.id),
+        "has_password": await has_password(db, user.id),
+        "sign_on_linked": await single_sign_on_linked(db, user.id),
     }
     return page(request, "templates/account.html", context)
 
@@ -86,15 +93,21 @@ async def log_out_elsewhere(request: Request) -> Response:
 
 
 async def delete_account(request: Request) -> Response:
-    password = (await form_fields(request, "confirm"))["confirm"]
-    checked = await current_password_matches(request, password)
+    user, db = request.state.user, request.app.state.db
+    typed = (await form_fields(request, "confirm"))["confirm"]
+    if await has_password(db, user.id):
+        checked = await current_password_matches(request, typed)
+        refusal = WRONG_PASSWORD
+    else:
+        # An account made through single sign-on has no password: its email, typed, confirms.
+        checked, refusal = typed.strip().casefold() == user.email, "Type your email address exactly."
     if isinstance(checked, Response):
         return checked
     if not checked:
+        context = {"has_password": refusal == WRONG_PASSWORD}
         return await refuse_form(
-            request, "/account", "partials/delete_account_form.html", {}, {"confirm": WRONG_PASSWORD}
+            request, "/account", "partials/delete_account_form.html", {}, {"confirm": refusal}, context
         )
-    user = request.state.user
     async with request.app.state.db.transaction() as connection:
         count = (await connection.execute(select(func.count()).where(movies.c.user_id == user.id))).scalar_one()
         # Movies and sessions go with the user (ON DELETE CASCADE).

@@ -11,7 +11,7 @@ from ..security.passkeys import PasskeyRefused
 from ..tables import now
 from ..web.flash import flash
 from ..web.forms import form_fields, refuse_form
-from ..web.rendering import go_to, page
+from ..web.rendering import error_response, go_to, page
 
 PENDING_SECONDS = 5 * 60
 WRONG_CODE = "That code is not right, or was used already. Codes change every 30 seconds."
@@ -27,6 +27,11 @@ def pending_user(request: Request) -> int | None:
 
 def pending_next(request: Request) -> str:
     return safe_next(request.session.get(PENDING_LOGIN, {}).get("next"))
+
+
+def pending_how(request: Request) -> str:
+    """The first factor given ("password", or single sign-on's)."""
+    return str(request.session.get(PENDING_LOGIN, {}).get("how", "password"))
 
 
 def start_over(request: Request) -> Response:
@@ -60,12 +65,16 @@ async def verify_code(request: Request) -> Response:
         return too_many_attempts(request, wait)
     if await totp.accept_code(db, user_id, code):
         await throttle.succeeded(db, limits)
-        return await complete_login(request, user_id, "password and authenticator app", pending_next(request))
+        return await complete_login(
+            request, user_id, f"{pending_how(request)} and authenticator app", pending_next(request)
+        )
     if await recovery_codes.use_code(db, user_id, code):
         await throttle.succeeded(db, limits)
         left = await recovery_codes.unused(db, user_id)
         await events.record(db, request, user_id, events.RECOVERY_CODE_USED, f"{left} left")
-        response = await complete_login(request, user_id, "password and recovery code", pending_next(request))
+        response = await complete_login(
+            request, user_id, f"{pending_how(request)} and recovery code", pending_next(request)
+        )
         flash(request, f"You used a recovery code; {left} left. Your account page makes new ones.", "info")
         return response
     await events.record(db, request, user_id, events.LOGIN_FAILED, "second factor")
@@ -82,6 +91,8 @@ async def passkey_options(request: Request) -> Response:
 async def passkey_sign_in(request: Request) -> Response:
     fields = await form_fields(request, "credential", "next")
     pending = pending_user(request)
+    if pending is None and request.app.state.settings.oidc_only:
+        return error_response(request, 403, f"Sign in with {request.app.state.settings.oidc_name}.")
     back_to = "/login/verify" if pending is not None else "/login"
     try:
         user_id, name = await passkeys.signed_in_user(request, fields["credential"])
@@ -92,7 +103,7 @@ async def passkey_sign_in(request: Request) -> Response:
         flash(request, "That passkey belongs to another account. Use one of this account's.", "error")
         return go_to(request, back_to)
     next_url = pending_next(request) if pending is not None else fields["next"]
-    how = f"password and passkey “{name}”" if pending is not None else f"passkey “{name}”"
+    how = f"{pending_how(request)} and passkey “{name}”" if pending is not None else f"passkey “{name}”"
     return await complete_login(request, user_id, how, next_url)
 
 

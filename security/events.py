@@ -17,6 +17,7 @@ LOGIN, LOGIN_FAILED, LOGIN_THROTTLED = "login", "login failed", "login throttled
 FACTOR_ADDED, FACTOR_REMOVED = "second factor added", "second factor removed"
 RECOVERY_CODE_USED, RECOVERY_CODES_MADE = "recovery code used", "recovery codes made"
 PASSWORD_CHANGED, SESSIONS_ENDED = "password changed", "sessions ended"
+SIGN_ON_LINKED, SIGN_ON_UNLINKED = "single sign-on linked", "single sign-on removed"
 
 RECORD = (
     insert(security_events)

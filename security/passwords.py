@@ -26,6 +26,8 @@ password_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism
 # Hashing runs in threads, leaving one core to the event loop (at most 4 at once), so a login
 # storm neither stalls other pages nor holds more than 4 x 19 MiB of hash memory.
 hashing_slots = anyio.CapacityLimiter(max(1, min(4, (os.cpu_count() or 2) - 1)))
+# What an account made through single sign-on holds instead of a hash: no password matches it.
+NO_PASSWORD = ""
 # The hash of a random secret nobody can type: checked when there is no account, so it never matches.
 DUMMY_HASH = password_hasher.hash(secrets.token_urlsafe(16))
 

@@ -1,13 +1,14 @@
 """The `flicklist` command: migrations, accounts, help, and what `serve` does to the process."""
 
 import os
+import socket
 import subprocess
 import sys
 
 import pytest
-from browser_support import PROJECT_DIR
+from browser_support import PROJECT_DIR, free_port
 from sqlalchemy import insert
-from support import PASSWORD
+from support import PASSWORD, POSTGRES_URL
 
 from flicklist.tables import totp_secrets
 
@@ -38,7 +39,8 @@ def test_the_command_line_migrates_and_manages_users(empty_database_url):
 
     created = cli("users", "create", "Ann@Example.com", database_url=url, password=PASSWORD)
     assert created.returncode == 0, created.stderr
-    assert "ann@example.com" in cli("users", "list", database_url=url).stdout
+    assert "<ann@example.com> (admin)" in created.stdout, "the first account of an instance is its admin"
+    assert "ann@example.com\tadmin" in cli("users", "list", database_url=url).stdout
 
     duplicate = cli("users", "create", "ann@example.com", database_url=url, password=PASSWORD)
     assert duplicate.returncode == 1 and "already exists" in duplicate.stderr
@@ -64,7 +66,19 @@ def test_the_command_line_says_when_the_database_is_not_migrated(empty_database_
 
 
 @pytest.mark.parametrize(
-    "args", [(), ("serve",), ("db",), ("db", "upgrade"), ("users",), ("users", "create"), ("users", "set-password")]
+    "args",
+    [
+        (),
+        ("serve",),
+        ("db",),
+        ("db", "upgrade"),
+        ("users",),
+        ("users", "create"),
+        ("users", "set-password"),
+        ("users", "promote"),
+        ("backup",),
+        ("restore",),
+    ],
 )
 def test_every_command_has_help(args):
     result = subprocess.run(
@@ -162,3 +176,74 @@ async def test_catalog_link_links_what_names_exactly_one_film(user, app, setting
     assert result.stdout.startswith("Linked 2 entries to catalog films; 2 left as typed")
     page = (await user.get("/")).text
     assert "Amélie" in page and "1986 · 101 min" in page
+
+
+def test_admins_are_made_promoted_and_demoted_from_the_command_line_and_the_last_one_stays(empty_database_url):
+    url = empty_database_url
+    cli("db", "upgrade", database_url=url)
+    assert "(admin)" in cli("users", "create", "ann@example.com", database_url=url, password=PASSWORD).stdout
+    bob = cli("users", "create", "bob@example.com", database_url=url, password=PASSWORD)
+    assert bob.returncode == 0 and "(admin)" not in bob.stdout, "only the first account is an admin by itself"
+    carl = cli("users", "create", "carl@example.com", "--admin", database_url=url, password=PASSWORD)
+    assert "<carl@example.com> (admin)" in carl.stdout
+
+    assert cli("users", "promote", "bob@example.com", database_url=url).returncode == 0
+    for email in ("ann@example.com", "carl@example.com"):
+        assert cli("users", "demote", email, database_url=url).returncode == 0
+    last = cli("users", "demote", "bob@example.com", database_url=url)
+    assert last.returncode == 1
+    assert last.stderr == "flicklist: bob@example.com is the only admin left: make another admin first.\n"
+    assert cli("users", "list", database_url=url).stdout.splitlines() == [
+        "1\tann@example.com",
+        "2\tbob@example.com\tadmin",
+        "3\tcarl@example.com",
+    ]
+    missing = cli("users", "promote", "nobody@example.com", database_url=url)
+    assert missing.returncode == 1 and missing.stderr == "flicklist: No account for nobody@example.com.\n"
+
+
+def test_users_create_with_no_password_and_no_terminal_says_so_without_a_traceback(empty_database_url):
+    cli("db", "upgrade", database_url=empty_database_url)
+    result = cli("users", "create", "ann@example.com", database_url=empty_database_url)  # stdin is not a terminal
+    assert result.returncode == 1
+    assert result.stderr == "flicklist: No terminal to ask for the password on: set FLICKLIST_PASSWORD.\n"
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_exits_non_zero_when_the_app_cannot_start_however_many_workers(empty_database_url, workers):
+    result = subprocess.run(
+        [sys.executable, "-m", "flicklist.cli", "serve", "--port", str(free_port()), "--workers", workers],
+        cwd=PROJECT_DIR,
+        env={**os.environ, "FLICKLIST_DATABASE_URL": empty_database_url, "FLICKLIST_SECRET_KEY": "k" * 40},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1, "a supervisor must see the failed start"
+    assert "flicklist: The database schema is at revision none but this code needs" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_exits_non_zero_when_its_port_is_taken(tmp_path, workers):
+    url = f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}"
+    cli("db", "upgrade", database_url=url)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        result = subprocess.run(
+            [sys.executable, "-m", "flicklist.cli", "serve", "--port", port, "--workers", workers],
+            cwd=PROJECT_DIR,
+            env={**os.environ, "FLICKLIST_DATABASE_URL": url, "FLICKLIST_SECRET_KEY": "k" * 40},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode != 0 and "address already in use" in result.stderr.lower()
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="PostgreSQL only")
+def test_backup_on_postgresql_points_to_pg_dump(database_url, tmp_path):
+    result = cli("backup", str(tmp_path / "copy"), database_url=database_url)
+    assert result.returncode == 1 and "pg_dump" in result.stderr and not (tmp_path / "copy").exists()

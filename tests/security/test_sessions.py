@@ -32,7 +32,7 @@ async def test_the_session_cookie_shows_nothing_personal_when_decoded(user):
     cookie = user.client.cookies["flicklist_session"]
     payload = base64.b64decode(cookie.split(".")[0] + "==").decode()
     assert "ann@example.com" not in payload and '"user' not in payload
-    assert set(__import__("json").loads(payload)) <= {"sid", "csrf", "flash", "form"}
+    assert set(__import__("json").loads(payload)) <= {"sid", "csrf", "flash", "form", "confirmed_at"}
 
 
 async def test_login_replaces_a_planted_session_so_the_victim_is_not_logged_in_as_the_attacker(make_visitor):
