@@ -56,12 +56,13 @@ class FlickList(Starlette):
     """Starlette with the security headers outside its ServerErrorMiddleware (which Starlette
     puts outermost), so that an unexpected error's 500 page carries them too."""
 
-    def __init__(self, *args, https: bool, **kwargs) -> None:
+    def __init__(self, *args, https: bool, form_targets: str, **kwargs) -> None:
         self.https = https
+        self.form_targets = form_targets
         super().__init__(*args, **kwargs)
 
     def build_middleware_stack(self) -> ASGIApp:
-        return SecurityHeaders(super().build_middleware_stack(), https=self.https)
+        return SecurityHeaders(super().build_middleware_stack(), https=self.https, form_targets=self.form_targets)
 
 
 async def ensure_schema(db: Database, settings: Settings) -> None:
@@ -157,6 +158,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         exception_handlers=exception_handlers,
         lifespan=lifespan,
         https=settings.https_only,
+        form_targets=oidc.provider_origin(settings),
     )
     app.state.settings = settings
     app.state.db = db

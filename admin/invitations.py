@@ -62,7 +62,17 @@ INVITATION = select(
 ).where(invitations.c.id == bindparam("id"))  # fmt: skip
 
 
-def refusal(row, secret: str) -> str | None:
+class Stored(NamedTuple):
+    """An invitation's row, as INVITATION reads it."""
+
+    secret_hash: str
+    expires_at: int
+    max_uses: int
+    uses: int
+    revoked_at: int | None
+
+
+def refusal(row: Stored | None, secret: str) -> str | None:
     """Why the invitation in `row` cannot be used now (None: it can)."""
     if row is None or not hmac.compare_digest(row.secret_hash, secret_hash(secret)):
         return NOT_VALID
@@ -81,7 +91,7 @@ async def check(db: Database, token: str) -> str | None:
     if parsed is None:
         return NEEDED if not token.strip() else NOT_VALID
     rows = await db.fetch_all(INVITATION, id=parsed[0])
-    return refusal(rows[0] if rows else None, parsed[1])
+    return refusal(Stored(*rows[0]) if rows else None, parsed[1])
 
 
 async def use(connection: AsyncConnection, token: str, email: str) -> str | None:
@@ -93,7 +103,7 @@ async def use(connection: AsyncConnection, token: str, email: str) -> str | None
         return NEEDED if not token.strip() else NOT_VALID
     invitation_id, secret = parsed
     row = (await connection.execute(INVITATION, {"id": invitation_id})).first()
-    if problem := refusal(row, secret):
+    if problem := refusal(Stored(*row) if row else None, secret):
         return problem
     counted = await connection.execute(
         update(invitations)

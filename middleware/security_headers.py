@@ -6,16 +6,22 @@ It wraps the whole app, error handling included (see app.py), so a 500 carries t
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
-)
+
+def content_security_policy(form_targets: str = "") -> str:
+    """`form_targets`: origins besides this one that a form may lead to (through a redirect,
+    which form-action covers too): the single sign-on provider's."""
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+        f"form-action 'self'{' ' + form_targets if form_targets else ''}; frame-ancestors 'none'; base-uri 'none'; "
+        "object-src 'none'"
+    )
 
 
 class SecurityHeaders:
-    def __init__(self, app: ASGIApp, https: bool) -> None:
+    def __init__(self, app: ASGIApp, https: bool, form_targets: str = "") -> None:
         self.app = app
         self.https = https
+        self.content_security_policy = content_security_policy(form_targets)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -26,7 +32,7 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+                headers["Content-Security-Policy"] = self.content_security_policy
                 headers["X-Content-Type-Options"] = "nosniff"
                 headers["Referrer-Policy"] = "same-origin"
                 headers["Cross-Origin-Opener-Policy"] = "same-origin"

@@ -4,6 +4,7 @@ token's signature, `iss`, `aud`, `exp` and `nonce` checked by Authlib against th
 discovery document and keys, with a bounded clock skew."""
 
 import warnings
+from urllib.parse import urlsplit
 from dataclasses import dataclass
 
 import authlib.deprecate  # noqa: F401  (its filter first, so that the one below comes before it)
@@ -48,6 +49,12 @@ def provider(settings: Settings):
         server_metadata_url=f"{settings.oidc_issuer}/.well-known/openid-configuration",
         client_kwargs={"scope": settings.oidc_scopes, "code_challenge_method": "S256", "timeout": 10},
     )
+
+
+def provider_origin(settings: Settings) -> str:
+    """The provider's origin, where the sign-in form's redirect leads ("" without single sign-on)."""
+    parts = urlsplit(settings.oidc_issuer)
+    return f"{parts.scheme}://{parts.netloc}" if settings.oidc_issuer else ""
 
 
 def callback_url(request: Request) -> str:
