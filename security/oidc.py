@@ -4,8 +4,8 @@ token's signature, `iss`, `aud`, `exp` and `nonce` checked by Authlib against th
 discovery document and keys, with a bounded clock skew."""
 
 import warnings
-from urllib.parse import urlsplit
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import authlib.deprecate  # noqa: F401  (its filter first, so that the one below comes before it)
 import httpx

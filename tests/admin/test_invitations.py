@@ -81,6 +81,7 @@ async def test_expired_revoked_and_tampered_invitations_make_no_account(admin, m
     ):
         visitor = await make_visitor()
         _, refused = await sign_up(visitor, "dan@example.com", token)
+        assert refused.headers["location"] == "/register"
         assert flashes((await visitor.get("/register")).text)[-1] == message, token
     await admin.get("/login")  # a day later, her own session had ended too
     await admin.login("ann@example.com")
