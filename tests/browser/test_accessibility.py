@@ -2,7 +2,10 @@
 dark mode, focus lands somewhere sensible after a swap, undo works, the layout fits a phone,
 and the README's screenshots are taken here."""
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pyotp
@@ -230,5 +233,36 @@ async def test_screenshots_of_the_main_pages(browser, live_server, tmp_path):
             await page.get_by_role("button", name="Create account").click()
             await expect(page.locator("#password-error")).to_be_visible()
             await page.screenshot(path=folder / f"register-{width_name}-{scheme}.png", full_page=True)
-    shots = [shot for shot in folder.glob("*.png") if not shot.name.startswith("search-")]  # test_combobox's
+    # test_combobox's and the admin test's are taken apart.
+    shots = [shot for shot in folder.glob("*.png") if not shot.name.startswith(("search-", "admin-"))]
     assert len(shots) == 40 and all(shot.stat().st_size > 5000 for shot in shots)
+
+
+async def an_admin(page, live_server) -> str:
+    """A new account made an admin with the command line, logged in; its email."""
+    email = await fill_a_list(page)
+    environment = {**os.environ, "FLICKLIST_DATABASE_URL": live_server.database_url}
+    promoted = subprocess.run(
+        [sys.executable, "-m", "flicklist.cli", "users", "promote", email], env=environment, capture_output=True
+    )
+    assert promoted.returncode == 0, promoted.stderr
+    return email
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+async def test_the_admin_pages_pass_axe_core_and_fit_a_phone(browser, live_server, color_scheme):
+    await fill_a_list(await new_page(browser, live_server))  # someone to manage
+    page = await new_page(browser, live_server, viewport=PHONE, color_scheme=color_scheme, bypass_csp=True)
+    await an_admin(page, live_server)
+    await page.goto("/admin")
+    await page.get_by_role("button", name="Make an invitation link").click()
+    await expect(page.locator(".new-invitation")).to_be_visible()
+    await page.locator(".account-actions summary").first.click()
+    found = {"/admin": await axe_violations(page)}
+    assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "/admin"
+    if SCREENSHOT_DIR:
+        await page.screenshot(path=Path(SCREENSHOT_DIR) / f"admin-phone-{color_scheme}.png", full_page=True)
+    await page.goto("/admin/confirm")
+    found["/admin/confirm"] = await axe_violations(page)
+    assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "/admin/confirm"
+    assert {path: violations for path, violations in found.items() if violations} == {}
