@@ -102,6 +102,15 @@ class LiveServer(ServerProcess):
 
 emails = (f"viewer{number}@example.com" for number in count())
 
+
+def promote(live_server: LiveServer, email: str) -> None:
+    """Make `email` an admin, as the instance's owner would: `flicklist users promote`."""
+    environment = {**os.environ, "FLICKLIST_DATABASE_URL": live_server.database_url}
+    command = [sys.executable, "-m", "flicklist.cli", "users", "promote", email]
+    promoted = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=60)
+    assert promoted.returncode == 0, promoted.stderr
+
+
 # `make screenshots` sets FLICKLIST_SCREENSHOT_DIR=docs/screenshots to refresh the README's.
 SCREENSHOT_DIR = os.environ.get("FLICKLIST_SCREENSHOT_DIR")
 PHONE, DESKTOP = {"width": 360, "height": 780}, {"width": 1280, "height": 860}

@@ -2,10 +2,7 @@
 dark mode, focus lands somewhere sensible after a swap, undo works, the layout fits a phone,
 and the README's screenshots are taken here."""
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pyotp
@@ -19,6 +16,7 @@ from browser_support import (
     emails,
     log_out,
     mark_window,
+    promote,
     register,
 )
 from playwright.async_api import expect
@@ -238,22 +236,11 @@ async def test_screenshots_of_the_main_pages(browser, live_server, tmp_path):
     assert len(shots) == 40 and all(shot.stat().st_size > 5000 for shot in shots)
 
 
-async def an_admin(page, live_server) -> str:
-    """A new account made an admin with the command line, logged in; its email."""
-    email = await fill_a_list(page)
-    environment = {**os.environ, "FLICKLIST_DATABASE_URL": live_server.database_url}
-    promoted = subprocess.run(
-        [sys.executable, "-m", "flicklist.cli", "users", "promote", email], env=environment, capture_output=True
-    )
-    assert promoted.returncode == 0, promoted.stderr
-    return email
-
-
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
 async def test_the_admin_pages_pass_axe_core_and_fit_a_phone(browser, live_server, color_scheme):
     await fill_a_list(await new_page(browser, live_server))  # someone to manage
     page = await new_page(browser, live_server, viewport=PHONE, color_scheme=color_scheme, bypass_csp=True)
-    await an_admin(page, live_server)
+    promote(live_server, await fill_a_list(page))
     await page.goto("/admin")
     await page.get_by_role("button", name="Make an invitation link").click()
     await expect(page.locator(".new-invitation")).to_be_visible()

@@ -6,7 +6,7 @@ localhost."""
 import re
 
 import pytest
-from browser_support import Watcher, log_out, open_page, register
+from browser_support import Watcher, log_out, open_page, promote, register
 from playwright.async_api import expect
 from support import PASSWORD
 
@@ -103,3 +103,14 @@ async def test_without_javascript_the_passkey_buttons_stay_hidden(browser, live_
     await page.goto("/login")
     await expect(page.get_by_role("button", name="Sign in with a passkey")).to_be_hidden()
     await expect(page.get_by_role("button", name="Log in", exact=True)).to_be_visible()
+
+
+async def test_an_admin_confirms_it_is_them_with_a_passkey(page_with_authenticator, live_server):
+    page, _, _ = page_with_authenticator
+    await register(page, "passkey.admin@example.com")
+    await add_passkey(page, "Security key")
+    promote(live_server, "passkey.admin@example.com")
+    await page.goto("/admin/confirm")
+    await page.get_by_role("button", name="Confirm with a passkey").click()
+    await expect(page.locator("#flash")).to_contain_text("Thank you. For 10 minutes you can change accounts.")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Admin")
