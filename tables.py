@@ -54,6 +54,9 @@ class User(Base):
     # A disabled account keeps its data but cannot log in; its sessions ended when it was disabled.
     disabled_at: Mapped[int | None] = mapped_column(BigInteger)
     last_seen_at: Mapped[int | None] = mapped_column(BigInteger)
+    # Moved on by triggers at every change to the account's viewings (migration 0014): the
+    # stats page keeps its figures until it moves.
+    diary_version: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class LoginSession(Base):
@@ -345,6 +348,25 @@ class OidcIdentity(Base):
     created_at: Mapped[int] = mapped_column(BigInteger)
 
 
+class ShareLink(Base):
+    """A read-only link to one of a person's lists (`watchlist`, `watched` or `diary`) for
+    whoever holds it (sharing/links.py): its token is security/link_tokens.py's."""
+
+    __tablename__ = "share_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    list: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(100))
+    include_reviews: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    expires_at: Mapped[int | None] = mapped_column(BigInteger)
+    revoked_at: Mapped[int | None] = mapped_column(BigInteger)
+    last_opened_at: Mapped[int | None] = mapped_column(BigInteger)
+    times_opened: Mapped[int] = mapped_column(Integer)
+
+
 users = User.__table__
 login_sessions = LoginSession.__table__
 movies = Movie.__table__
@@ -377,3 +399,4 @@ invitations = Invitation.__table__
 invitation_uses = InvitationUse.__table__
 admin_actions = AdminAction.__table__
 oidc_identities = OidcIdentity.__table__
+share_links = ShareLink.__table__

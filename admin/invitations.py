@@ -1,21 +1,17 @@
 """Invitations: sign-up links an admin makes, each good for a number of uses until it expires
-or is revoked. A link's token is `<id>.<secret>`: the id finds the row, and the secret
-(128 random bits) is compared with its stored SHA-256 in constant time."""
+or is revoked; their tokens are security/link_tokens.py's."""
 
-import hashlib
-import hmac
-import secrets
 from typing import NamedTuple
 
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..db import Database
+from ..security import link_tokens
 from ..tables import invitation_uses, invitations, now, users
 
 DEFAULT_DAYS, DEFAULT_USES = 7, 1
 MAX_DAYS, MAX_USES = 365, 1000
-TOKEN_BYTES = 16
 
 NOT_VALID = "That invitation link is not valid: check that it was copied whole, or ask for a new one."
 USED_UP = "That invitation has been used already. Ask whoever sent it for a new one."
@@ -24,27 +20,19 @@ REVOKED = "That invitation was withdrawn. Ask whoever sent it for a new one."
 NEEDED = "Sign-up on this FlickList is by invitation: paste the link or code you were sent."
 
 
-def secret_hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
 def parse_token(token: str) -> tuple[int, str] | None:
-    """The invitation id and secret in a token (or a whole link ending in one)."""
-    token = token.strip().rsplit("invite=", 1)[-1]
-    number, _, secret = token.partition(".")
-    if not number.isdigit() or len(number) > 12 or not secret or len(secret) > 100:
-        return None
-    return int(number), secret
+    """The invitation id and secret in a token, or in a whole link ending in one."""
+    return link_tokens.parse(token.strip().rsplit("invite=", 1)[-1])
 
 
 async def create(connection: AsyncConnection, admin_id: int, days: int, max_uses: int) -> str:
     """A new invitation; the answer is its token, which is never stored and so shown only once."""
-    secret = secrets.token_urlsafe(TOKEN_BYTES)
+    secret, secret_hash = link_tokens.new_secret()
     timestamp = now()
     result = await connection.execute(
         insert(invitations)
         .values(
-            secret_hash=secret_hash(secret),
+            secret_hash=secret_hash,
             created_by=admin_id,
             created_at=timestamp,
             expires_at=timestamp + days * 86400,
@@ -74,7 +62,7 @@ class Stored(NamedTuple):
 
 def refusal(row: Stored | None, secret: str) -> str | None:
     """Why the invitation in `row` cannot be used now (None: it can)."""
-    if row is None or not hmac.compare_digest(row.secret_hash, secret_hash(secret)):
+    if row is None or not link_tokens.matches(row.secret_hash, secret):
         return NOT_VALID
     if row.revoked_at is not None:
         return REVOKED

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from support import PASSWORD, flashes, text_of, texts_of_class
 
 from flicklist.admin import invitations
+from flicklist.security import link_tokens
 from flicklist.tables import invitations as invitations_table
 
 
@@ -98,7 +99,7 @@ async def test_an_invitation_holds_128_random_bits_and_only_their_hash_is_stored
     async with app.state.db.engine.connect() as connection:
         stored = (await connection.execute(select(invitations_table.c.secret_hash))).scalars().all()
     assert not any(secret in hash_ for secret in secrets for hash_ in stored)
-    assert sorted(stored) == sorted(invitations.secret_hash(secret) for secret in secrets)
+    assert sorted(stored) == sorted(link_tokens.secret_hash(secret) for secret in secrets)
 
 
 async def test_invitations_are_refused_outside_their_limits(admin):

@@ -1,0 +1,32 @@
+"""Tokens of links handed to people (invitations, share links): `<row id>.<secret>`, the
+secret 128 random bits. Only the secret's SHA-256 is stored; the id finds the row and the
+hashes are compared in constant time, so a token can be checked without revealing how near
+a guess came."""
+
+import hashlib
+import hmac
+import secrets
+
+SECRET_BYTES = 16
+
+
+def new_secret() -> tuple[str, str]:
+    """A fresh secret and the hash to store."""
+    secret = secrets.token_urlsafe(SECRET_BYTES)
+    return secret, secret_hash(secret)
+
+
+def secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def parse(token: str) -> tuple[int, str] | None:
+    """The row id and secret in a token, or None when it cannot be one."""
+    number, _, secret = token.strip().partition(".")
+    if not number.isdigit() or len(number) > 12 or not secret or len(secret) > 100:
+        return None
+    return int(number), secret
+
+
+def matches(stored_hash: str, secret: str) -> bool:
+    return hmac.compare_digest(stored_hash, secret_hash(secret))
