@@ -17,7 +17,7 @@ from starlette.routing import Route
 
 from .admin import invitations, registration
 from .db import Database
-from .security import events, signup_limit, throttle
+from .security import address_limits, events, throttle
 from .security.device_cookie import device_nonce, remember_device
 from .security.passwords import (
     DUMMY_HASH,
@@ -43,7 +43,8 @@ OPEN_PATHS = (
     "/login/oidc",
     "/login/oidc/callback",
 )
-OPEN_PREFIXES = ("/static/",)
+# /s/: share links, which answer anyone holding one (features/shared_lists.py).
+OPEN_PREFIXES = ("/static/", "/s/")
 
 
 @dataclass(frozen=True)
@@ -282,12 +283,12 @@ async def register(request: Request) -> Response:
     created = None
     if not any(errors.values()):
         client, per_hour = client_address(request), settings.signups_per_hour
-        if wait := await signup_limit.reserve(db, client, per_hour):
+        if wait := await address_limits.reserve(db, address_limits.SIGNUPS, client, per_hour):
             return too_many_attempts(request, wait, "Too many new accounts from your network")
         email = normalise_email(fields["email"])
         created = await create_user(db, email, fields["password"], invitation)
         if isinstance(created, str):
-            await signup_limit.give_back(db, client, per_hour)
+            await address_limits.give_back(db, address_limits.SIGNUPS, client, per_hour)
             errors["email" if created == EMAIL_TAKEN else "invite"] = created
     if not isinstance(created, int):
         kept = {"email": fields["email"], "invite": fields["invite"]}

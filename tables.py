@@ -160,8 +160,8 @@ class HistoryImport(Base):
 
 class LoginThrottle(Base):
     """Attempts counted per key (security/throttle.py: password and second-factor attempts
-    per account, address, pair or known browser; security/signup_limit.py: sign-ups per
-    address), kept in the database so every worker process sees the same count."""
+    per account, address, pair or known browser; security/address_limits.py: sign-ups and
+    share views per address), kept in the database so every worker process sees the same count."""
 
     __tablename__ = "login_throttle"
 

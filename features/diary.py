@@ -154,17 +154,23 @@ def read_diary_after(after: str) -> tuple[str, int] | None:
         raise HTTPException(400, "That “Show more” link is broken. Go back to the top of the diary.") from None
 
 
-async def diary_page(request: Request) -> Response:
-    """The diary 50 entries at a time, newest first, by keyset on its index; for htmx's "Show
-    more", only the next entries (a month's heading where a month starts)."""
-    after = read_diary_after(request.query_params["after"]) if request.query_params.get("after") else None
-    user_id, db = request.state.user.id, request.app.state.db
+async def read_diary(db, user_id: int, after: tuple[str, int] | None) -> tuple[list[DiaryEntry], str | None]:
+    """50 entries, newest first, by keyset on the diary's index, from after `after` (the last
+    entry shown: its day and id); and the `after` of the next page, if there is one."""
     if after:
         rows = await db.fetch_all(DIARY_AFTER, user_id=user_id, after_day=after[0], after_id=after[1])
     else:
         rows = await db.fetch_all(DIARY_PAGE, user_id=user_id)
     entries = [DiaryEntry(*row) for row in rows[:PAGE_SIZE]]
-    more = f"/diary?after={entries[-1].id}.{entries[-1].watched_on}" if len(rows) > PAGE_SIZE else None
+    return entries, f"{entries[-1].id}.{entries[-1].watched_on}" if len(rows) > PAGE_SIZE else None
+
+
+async def diary_page(request: Request) -> Response:
+    """The diary 50 entries at a time; for htmx's "Show more", only the next entries (a
+    month's heading where a month starts)."""
+    after = read_diary_after(request.query_params["after"]) if request.query_params.get("after") else None
+    entries, next_after = await read_diary(request.app.state.db, request.state.user.id, after)
+    more = f"/diary?after={next_after}" if next_after else None
     context = {"entries": entries, "more": more, "month_before": after[0][:7] if after else None, "after": after}
     if after and wants_fragment(request):
         return fragments(request, ["partials/diary_entries.html", "partials/show_more.html"], context)

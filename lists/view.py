@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException
 from ..catalog.text import search_key
 from ..db import Database
 from ..diary.viewings import DETAILS, LAST_WATCHED, TIMES_WATCHED
-from ..tables import LIST_SORT_KEYS, films, movies
+from ..tables import LIST_SORT_KEYS, films, movies, viewings
 from ..web.forms import clean_text
 
 PAGE_SIZE = 50
@@ -97,8 +97,8 @@ class ListView:
             values |= {"after_key": self.after[0], "after_id": self.after[1]}
         return values
 
-    def statement(self) -> Select:
-        return page_statement(*self.shape(), bool(self.after))
+    def statement(self, with_review: bool = False) -> Select:
+        return page_statement(*self.shape(), bool(self.after), with_review)
 
     def pick_statement(self) -> Select:
         """One row at random from this view's rows."""
@@ -160,6 +160,14 @@ def read_after(after: str, sort: Sort) -> tuple[Any, int] | None:
 
 # A row as the list partials unpack it: `ListedMovie` (features/watchlist.py), here from a join.
 ROW_COLUMNS = (movies.c.id, movies.c.title, movies.c.rating, DETAILS, movies.c.film_id, LAST_WATCHED, TIMES_WATCHED)
+# A shared Watched list with its reviews: each film's newest review (on the viewings' index by movie).
+NEWEST_REVIEW = (
+    select(viewings.c.review)
+    .where(viewings.c.movie_id == movies.c.id, viewings.c.review != "")
+    .order_by(viewings.c.watched_on.desc(), viewings.c.id.desc())
+    .limit(1)
+    .scalar_subquery()
+)
 
 
 class ListPage(NamedTuple):
@@ -167,8 +175,9 @@ class ListPage(NamedTuple):
     next_after: tuple[Any, int] | None  # where the next page starts, if there is one
 
 
-async def read_page(db: Database, user_id: int, view: ListView) -> ListPage:
-    rows = await db.fetch_all(view.statement(), user_id=user_id, **view.values())
+async def read_page(db: Database, user_id: int, view: ListView, with_review: bool = False) -> ListPage:
+    """A page of rows of ROW_COLUMNS (and NEWEST_REVIEW after them, `with_review`)."""
+    rows = await db.fetch_all(view.statement(with_review), user_id=user_id, **view.values())
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     return ListPage([row[:-1] for row in rows], (rows[-1][-1], rows[-1][0]) if more else None)
@@ -193,13 +202,13 @@ async def row_after(db: Database, user_id: int, view: ListView, movie_id: int) -
 
 @functools.cache
 def page_statement(
-    sort_name: str, text: bool, genre: bool, decade: bool, rated: str, length: bool, after: bool
+    sort_name: str, text: bool, genre: bool, decade: bool, rated: str, length: bool, after: bool, with_review=False
 ) -> Select:
     """One page's rows (and one more, to tell whether there is a next page), each followed by
     its sort key; built once per shape, filter values bound."""
     sort, key = SORTS[sort_name], LIST_SORT_KEYS[sort_name]
     statement = (
-        select(*ROW_COLUMNS, key)
+        select(*ROW_COLUMNS, *([NEWEST_REVIEW] if with_review else []), key)
         .select_from(movies.outerjoin(films, films.c.id == movies.c.film_id))
         .where(movies.c.user_id == bindparam("user_id"), movies.c.watched == bindparam("watched"))
     )

@@ -34,7 +34,7 @@ class SecurityHeaders:
                 headers = MutableHeaders(scope=message)
                 headers["Content-Security-Policy"] = self.content_security_policy
                 headers["X-Content-Type-Options"] = "nosniff"
-                headers["Referrer-Policy"] = "same-origin"
+                headers.setdefault("Referrer-Policy", "same-origin")  # a shared list's is no-referrer
                 headers["Cross-Origin-Opener-Policy"] = "same-origin"
                 if self.https or scope["scheme"] == "https":
                     headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"

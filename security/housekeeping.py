@@ -14,12 +14,12 @@ from ..diary.trash import UNDO_SECONDS
 from ..settings import Settings
 from ..tables import history_imports, login_sessions, login_throttle, now, security_events, trash
 from . import events
-from .signup_limit import WINDOW
+from .address_limits import LONGEST_WINDOW
 from .throttle import FORGET_AFTER
 
 HOUSEKEEPING_SECONDS = 3600
 IMPORTS_KEPT_SECONDS = 24 * 3600
-COUNTS_LAST = max(FORGET_AFTER, WINDOW)
+COUNTS_LAST = max(FORGET_AFTER, LONGEST_WINDOW)
 
 
 @dataclass(frozen=True)

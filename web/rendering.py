@@ -54,25 +54,35 @@ def wants_fragment(request: Request) -> bool:
     return is_htmx(request) and not request.headers.get("hx-boosted")
 
 
-def template_context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]:
+def template_context(request: Request, context: dict[str, Any] | None, public: bool = False) -> dict[str, Any]:
     """What every template sees. The CSRF token is read once here, not by each of a page's
-    hundreds of forms (what that cost: README, "Where the time went")."""
-    csrf = csrf_token(request) if "session" in request.scope else ""
+    hundreds of forms (what that cost: README, "Where the time went"). A `public` page (a
+    shared list, outside the login wall) holds no form and leaves the session alone, so a
+    visitor is never given a cookie."""
+    csrf = csrf_token(request) if "session" in request.scope and not public else ""
     return {"request": request, "csrf": csrf, "errors": {}, **(context or {})}
 
 
-def page(request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200) -> Response:
+def page(
+    request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200, public: bool = False
+) -> Response:
     """A full page; a form refused earlier without JavaScript comes back with what was typed."""
-    context = {"form": pop_form(request) if "session" in request.scope else {}, **(context or {})}
-    return templates.TemplateResponse(request, name, template_context(request, context), status_code=status)
+    kept = pop_form(request) if "session" in request.scope and not public else {}
+    context = template_context(request, {"form": kept, **(context or {})}, public)
+    return templates.TemplateResponse(request, name, context, status_code=status)
 
 
 def fragments(
-    request: Request, names: Sequence[str], context: dict[str, Any] | None = None, status: int = 200
+    request: Request,
+    names: Sequence[str],
+    context: dict[str, Any] | None = None,
+    status: int = 200,
+    public: bool = False,
 ) -> Response:
-    context = template_context(request, context)
+    context = template_context(request, context, public)
     html = "".join(templates.get_template(name).render(context) for name in names)
-    html += templates.get_template("partials/flash.html").render(context, oob=True)
+    if not public:
+        html += templates.get_template("partials/flash.html").render(context, oob=True)
     if "list_counts" in context:
         html += templates.get_template("partials/list_counts.html").render(context, oob=True)
     return HTMLResponse(html, status_code=status)

@@ -21,12 +21,12 @@ SQLITE_TRIGGERS = (
     f"CREATE TRIGGER viewings_version_update AFTER UPDATE ON viewings BEGIN {BUMP.format(row='NEW')} END",
     f"CREATE TRIGGER viewings_version_delete AFTER DELETE ON viewings BEGIN {BUMP.format(row='OLD')} END",
     f"""CREATE TRIGGER movies_version_update AFTER UPDATE OF list_year, runtime, genres, title ON movies
-    BEGIN {BUMP.format(row='NEW')} END""",
+    BEGIN {BUMP.format(row="NEW")} END""",
 )
 POSTGRESQL_TRIGGERS = (
     f"""CREATE FUNCTION diary_version() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        IF TG_OP = 'DELETE' THEN {BUMP.format(row='OLD')} ELSE {BUMP.format(row='NEW')} END IF;
+        IF TG_OP = 'DELETE' THEN {BUMP.format(row="OLD")} ELSE {BUMP.format(row="NEW")} END IF;
         RETURN NULL;
     END $$""",
     """CREATE TRIGGER viewings_version AFTER INSERT OR UPDATE OR DELETE ON viewings

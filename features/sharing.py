@@ -1,0 +1,94 @@
+"""Share a list with a link (/share): make one for the watchlist, the Watched list or the
+diary, see every link made (created, last opened, times opened), revoke or replace any."""
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..sharing import links
+from ..tables import now
+from ..web import convertors  # noqa: F401  (registers row_id)
+from ..web.flash import flash
+from ..web.forms import clean_text, form_fields, refuse_form
+from ..web.rendering import go_to, page
+
+NEW_LINK = "new_share_link"  # the link just made, shown once on the next page
+DEFAULT_NAMES = {"watchlist": "My watchlist", "watched": "Films I have watched", "diary": "My film diary"}
+
+
+def share_url(request: Request, token: str) -> str:
+    origin = request.app.state.settings.public_origin or str(request.base_url).rstrip("/")
+    return f"{origin}/s/{token}"
+
+
+def form_context(chosen: str) -> dict:
+    """What the form for a new link offers, `chosen` (a list's name) first."""
+    chosen = chosen if chosen in links.LISTS else "watchlist"
+    return {"lists": links.LISTS, "expiries": links.EXPIRIES, "chosen": chosen, "default_name": DEFAULT_NAMES[chosen]}
+
+
+async def share_page(request: Request) -> Response:
+    context = {
+        **form_context(request.query_params.get("list", "")),
+        "links": await links.of_user(request.app.state.db, request.state.user.id),
+        "new_link": request.session.pop(NEW_LINK, None),
+        "now": now(),
+    }
+    return page(request, "templates/share.html", context)
+
+
+async def make_link(request: Request) -> Response:
+    fields = await form_fields(request, "list", "name", "reviews", "expires")
+    name = clean_text(fields["name"])
+    errors = {"name": links.check_name(name)}
+    if fields["list"] not in links.LISTS or fields["expires"] not in links.EXPIRIES:
+        errors["list"] = "Choose a list and an expiry from those offered."
+    if any(errors.values()):
+        kept, back_to = {"name": fields["name"]}, f"/share?list={fields['list']}"
+        return await refuse_form(
+            request, back_to, "partials/share_form.html", kept, errors, form_context(fields["list"])
+        )
+    async with request.app.state.db.transaction() as connection:
+        token = await links.create(
+            connection, request.state.user.id, fields["list"], name, fields["reviews"] == "on", fields["expires"]
+        )
+    return shown_once(request, token, fields["list"], "Link made. Copy it now: it is shown only once.")
+
+
+def shown_once(request: Request, token: str, list_name: str, message: str) -> Response:
+    request.session[NEW_LINK] = share_url(request, token)
+    flash(request, message, "success")
+    return go_to(request, f"/share?list={list_name}")
+
+
+async def revoke_link(request: Request) -> Response:
+    async with request.app.state.db.transaction() as connection:
+        link = await links.revoke(connection, request.state.user.id, request.path_params["link_id"])
+    if link is None:
+        flash(request, "There is no such link of yours.", "error")
+        return go_to(request, "/share")
+    flash(request, f"“{link.name}” is revoked: its link opens nothing now.", "success")
+    return go_to(request, f"/share?list={link.list}")
+
+
+async def replace_link(request: Request) -> Response:
+    """The same list, name and settings under a new token; the old link opens nothing."""
+    user_id = request.state.user.id
+    async with request.app.state.db.transaction() as connection:
+        link = await links.revoke(connection, user_id, request.path_params["link_id"])
+        if link is not None:
+            days = "" if link.expires_at is None else str(max(1, (link.expires_at - link.created_at) // 86400))
+            days = days if days in links.EXPIRIES else "30"
+            token = await links.create(connection, user_id, link.list, link.name, link.include_reviews, days)
+    if link is None:
+        flash(request, "There is no such link of yours.", "error")
+        return go_to(request, "/share")
+    return shown_once(request, token, link.list, f"“{link.name}” has a new link; the old one opens nothing now.")
+
+
+routes = [
+    Route("/share", share_page),
+    Route("/share", make_link, methods=["POST"]),
+    Route("/share/{link_id:row_id}/revoke", revoke_link, methods=["POST"]),
+    Route("/share/{link_id:row_id}/replace", replace_link, methods=["POST"]),
+]
