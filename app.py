@@ -31,6 +31,7 @@ from .features import (
     shared_lists,
     sharing,
     single_sign_on,
+    stats,
     verify_login,
     watchlist,
 )
@@ -46,6 +47,7 @@ from .posters.fetcher import poster_fetcher
 from .security import oidc
 from .security.housekeeping import keep_tidy
 from .settings import PACKAGE_DIR, Settings, load_settings
+from .stats.figures import FiguresCache
 from .web.errors import exception_handlers
 from .web.rendering import error_response
 
@@ -119,6 +121,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *history.routes,
         *sharing.routes,
         *shared_lists.routes,
+        *stats.routes,
         *second_factors.routes,
         *verify_login.routes,
         *single_sign_on.routes,
@@ -167,6 +170,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.db = db
     app.state.searches = SearchCache()
+    app.state.stats = FiguresCache()
     app.state.posters = None  # the poster fetcher, when a TMDB key is set (lifespan)
     app.state.imports = ImportRunner(db, settings.max_films_per_user)
     app.state.single_sign_on = oidc.provider(settings)  # None unless FLICKLIST_OIDC_ISSUER is set

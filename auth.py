@@ -59,6 +59,8 @@ class CurrentUser:
     watchlist_films: int = 0
     watched_films: int = 0
     is_admin: bool = False
+    # Moves at every change to the account's diary: the stats page's figures are kept until it does.
+    diary_version: int = 0
 
 
 def normalise_email(email: str) -> str | None:
@@ -155,6 +157,7 @@ SESSION_LOOKUP = (
         users.c.watchlist_films,
         users.c.watched_films,
         users.c.is_admin,
+        users.c.diary_version,
     )
     .join(users, users.c.id == login_sessions.c.user_id)
     .where(login_sessions.c.token_hash == bindparam("token_hash"), users.c.disabled_at.is_(None))
@@ -185,7 +188,7 @@ async def current_user(request: Request) -> CurrentUser | None:
     if not rows:
         request.session.pop("sid")
         return None
-    user_id, email, created_at, last_seen_at, second_factor, watchlist_films, watched_films, is_admin = rows[0]
+    user_id, email, created_at, last_seen_at, second_factor, watchlist_films, watched_films, is_admin, version = rows[0]
     timestamp = now()
     expired = (
         timestamp - last_seen_at > settings.session_idle_seconds
@@ -212,6 +215,7 @@ async def current_user(request: Request) -> CurrentUser | None:
         watchlist_films=watchlist_films,
         watched_films=watched_films,
         is_admin=bool(is_admin),
+        diary_version=version,
     )
 
 

@@ -403,6 +403,7 @@ def run_history(
     with history_bench.new_account(server.url, "history@example.com", PASSWORD) as quiet:
         preview_seconds, import_seconds, done = history_bench.timed_import(quiet, export)
         exports = sorted(history_bench.timed_export(quiet) for _ in range(3))
+        stats_results, stats_targets = run_stats(server, quiet)
     imported = re.sub(r"<[^>]+>", " ", done[done.index(">Imported<") : done.index("</table>")])
     print("bench: imported", " ".join(imported.split()), file=sys.stderr)
     page_quiet = wrk(server.url + "/", lua_for("GET", "/", {"Cookie": page_cookie}))
@@ -432,6 +433,34 @@ def run_history(
             ratio <= 2,
         ),
         ("export of that account (median of 3)", "< 2 s", f"{exports[1]:.2f} s", exports[1] < 2),
+    ]
+    return results + stats_results, targets + stats_targets
+
+
+def run_stats(server: LiveServer, client) -> tuple[list[tuple[str, dict]], list[tuple[str, str, str, bool]]]:
+    """The stats issue's targets: /stats of the account that just imported 10,000 diary entries
+    (all time: every one of them counted), with one client, then at 16 connections. The first
+    view after a change computes the figures; it is timed on its own."""
+    cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+    started = time.perf_counter()
+    first = client.get("/stats")
+    first_view = time.perf_counter() - started
+    counted = int(re.search(r'id="figure-viewings">([\d,]+)<', first.text).group(1).replace(",", ""))
+    assert counted > 9_000, f"the imported diary is counted: {counted}"
+    one = wrk(server.url + "/", lua_for("GET", "/stats", {"Cookie": cookie}), connections=1)
+    many = wrk(server.url + "/", lua_for("GET", "/stats", {"Cookie": cookie}))
+    results = [
+        (f"GET /stats, {counted:,} viewings, 1 connection", one),
+        (f"GET /stats, {counted:,} viewings, {CONNECTIONS} connections", many),
+    ]
+    targets = [
+        ("GET /stats p99, 10,000 viewings, one client", "< 50 ms", f"{one['p99']:.1f} ms", one["p99"] < 50),
+        (
+            f"GET /stats requests/s at {CONNECTIONS} connections",
+            "> 200",
+            f"{many['rps']:.0f} (the first view after a change, figures computed: {first_view * 1000:.0f} ms)",
+            many["rps"] > 200,
+        ),
     ]
     return results, targets
 
