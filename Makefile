@@ -39,7 +39,7 @@ clean:
 	rm -rf $(VENV) *.egg-info build dist .pytest_cache .ruff_cache
 
 screenshots: install-dev
-	FLICKLIST_SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest -q tests/browser/test_accessibility.py tests/browser/test_combobox.py -k screenshots
+	FLICKLIST_SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest -q tests/browser/test_accessibility.py tests/browser/test_combobox.py tests/browser/test_share_and_stats_pages.py -k "screenshots or admin or stats or shared"
 
 # Small deliberate breaks in the code, each of which the tests must catch (tests/mutants.py).
 mutants: install-dev

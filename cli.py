@@ -147,7 +147,14 @@ def users_create(args: argparse.Namespace) -> int:
     created = asyncio.run(with_database(lambda db: auth.create_user(db, email, password, admin=args.admin)))
     if isinstance(created, str):
         raise CommandError(f"An account for {args.email} already exists.")
-    is_admin = asyncio.run(with_database(lambda db: db.fetch_all(IS_ADMIN, user_id=created)))[0][0]
+
+    async def note(db: Database) -> bool:
+        async with db.transaction() as connection:
+            is_admin = (await connection.execute(IS_ADMIN, {"user_id": created})).scalar_one()
+            await audit.record(connection, audit.COMMAND_LINE, "made account", email, "admin" if is_admin else "")
+        return is_admin
+
+    is_admin = asyncio.run(with_database(note))
     print(f"Created user {created} <{email}>{' (admin)' if is_admin else ''}.")
     return 0
 
@@ -187,7 +194,15 @@ DELETE_USER = delete(users).where(users.c.email == bindparam("email")).returning
 
 def users_delete(args: argparse.Namespace) -> int:
     email = auth.normalise_email(args.email)
-    if asyncio.run(with_database(lambda db: db.write_returning(DELETE_USER, int, email=email))) is None:
+
+    async def work(db: Database):
+        async with db.transaction() as connection:
+            deleted = (await connection.execute(DELETE_USER, {"email": email})).first()
+            if deleted is not None:
+                await audit.record(connection, audit.COMMAND_LINE, "deleted account", email)
+            return deleted
+
+    if asyncio.run(with_database(work)) is None:
         raise CommandError(f"No account for {args.email}.")
     print(f"Deleted {args.email} and their movies.")
     return 0
@@ -210,6 +225,7 @@ def users_set_password(args: argparse.Namespace) -> int:
             user = (await connection.execute(query)).first()
             if user is not None:
                 await auth.end_sessions(connection, user.id)
+                await audit.record(connection, audit.COMMAND_LINE, "set password", auth.normalise_email(args.email))
             return user
 
     if asyncio.run(with_database(work)) is None:
@@ -232,6 +248,8 @@ def users_remove_second_factors(args: argparse.Namespace) -> int:
             for table in (passkeys, totp_secrets, recovery_codes):
                 await connection.execute(delete(table).where(table.c.user_id == found.id))
             await auth.end_sessions(connection, found.id)
+            email = auth.normalise_email(args.email)
+            await audit.record(connection, audit.COMMAND_LINE, "removed second factors", email)
             return found.id
 
     if asyncio.run(with_database(work)) is None:

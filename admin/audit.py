@@ -33,7 +33,7 @@ RECENT = (
 
 
 async def record(connection: AsyncConnection, admin: str, action: str, target: str = "", detail: str = "") -> None:
-    """Written in the same transaction as the action itself: no action without its line."""
+    """Written in the transaction of the action itself: no action without its line."""
     await connection.execute(
         insert(admin_actions).values(at=now(), admin=admin, action=action, target=target, detail=detail[:200])
     )
