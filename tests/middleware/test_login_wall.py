@@ -1,4 +1,4 @@
-"""The login wall: only the sign-in pages, static files and the health check are open."""
+"""The login wall: only the sign-in pages, share links, static files and the health check are open."""
 
 import re
 
@@ -18,6 +18,8 @@ def walled_routes(app) -> list[tuple[str, str]]:
             assert f"{route.path}/" in OPEN_PREFIXES, f"{route.path} is a mount the wall does not know"
             continue
         assert isinstance(route, Route)
+        if route.path.startswith(OPEN_PREFIXES):
+            continue
         path = re.sub(r"\{\w+:row_id\}", "1", route.path)
         found += [(method, path) for method in sorted(route.methods - {"HEAD"}) if path not in OPEN_PATHS]
     return found
