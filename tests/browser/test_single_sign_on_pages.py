@@ -1,6 +1,10 @@
 """Single sign-on in Chromium: the button on the login page, the provider's own login form
-(oidc-provider-mock on 127.0.0.1), and back on FlickList logged in; then linking a password
-account from its page. The page's CSP lets the form lead to the provider and nowhere else."""
+(oidc-provider-mock on 127.0.0.1), and back on FlickList logged in; linking a password
+account from its page; and what must be refused (a matching unverified email, sign-up closed,
+a tampered state, a replayed code, a wrong nonce). The page's CSP lets the form lead to the
+provider and nowhere else."""
+
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import pytest
 from browser_support import LiveServer, Watcher, log_out, register
@@ -15,8 +19,7 @@ def provider():
         yield issuer
 
 
-@pytest.fixture(scope="module")
-def sign_on_server(tmp_path_factory, provider):
+def server_signing_on_with(provider: str, database_url: str, **settings: str) -> LiveServer:
     env = {
         "FLICKLIST_MIGRATE_ON_START": "1",
         "FLICKLIST_SIGNUPS_PER_HOUR": "0",
@@ -24,8 +27,22 @@ def sign_on_server(tmp_path_factory, provider):
         "FLICKLIST_OIDC_CLIENT_ID": "flicklist",
         "FLICKLIST_OIDC_CLIENT_SECRET": "a client secret",
         "FLICKLIST_OIDC_NAME": "Authelia",
+        **settings,
     }
-    server = LiveServer(live_database_url(tmp_path_factory, "sign_on"), extra_env=env)
+    return LiveServer(database_url, extra_env=env)
+
+
+@pytest.fixture(scope="module")
+def sign_on_server(tmp_path_factory, provider):
+    server = server_signing_on_with(provider, live_database_url(tmp_path_factory, "sign_on"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def closed_server(tmp_path_factory, provider):
+    database_url = live_database_url(tmp_path_factory, "sign_on_closed")
+    server = server_signing_on_with(provider, database_url, FLICKLIST_REGISTRATION="closed")
     yield server
     server.stop()
 
@@ -36,25 +53,36 @@ async def sign_in_at_provider(page, subject: str) -> None:
     await page.get_by_role("button", name="Authorize").click()
 
 
-@pytest.fixture
-async def page(browser, sign_on_server, provider):
-    page = await (await browser.new_context(base_url=sign_on_server.url)).new_page()
+async def watched_page(browser, server, provider):
+    page = await (await browser.new_context(base_url=server.url)).new_page()
     page.set_default_timeout(10_000)
     # The provider's own page asks a CDN this machine cannot reach: only FlickList's pages count.
     ours = []
-    page.on("console", lambda message: message.type == "error" and on_flicklist(message, sign_on_server, ours))
-    watcher = Watcher(page, sign_on_server.url)
+    page.on("console", lambda message: message.type == "error" and on_flicklist(message, server, ours))
+    watcher = Watcher(page, server.url)
     yield page
     assert ours == []
     assert all(url.startswith(provider) for url in watcher.foreign_requests if url.startswith("http://127.0.0.1"))
 
 
-# Chromium logs every 4xx as a console error; a refused sign-in's 409 is the app's deliberate answer.
-REFUSED_SIGN_IN_NOTE = "the server responded with a status of 409"
+@pytest.fixture
+async def page(browser, sign_on_server, provider):
+    async for page in watched_page(browser, sign_on_server, provider):
+        yield page
+
+
+@pytest.fixture
+async def page_on_closed(browser, closed_server, provider):
+    async for page in watched_page(browser, closed_server, provider):
+        yield page
+
+
+# Chromium logs every 4xx as a console error; a refused sign-in's is the app's deliberate answer.
+REFUSED_SIGN_IN_NOTES = tuple(f"the server responded with a status of {status}" for status in (400, 403, 409))
 
 
 def on_flicklist(message, server, errors: list[str]) -> None:
-    if message.location.get("url", "").startswith(server.url) and REFUSED_SIGN_IN_NOTE not in message.text:
+    if message.location.get("url", "").startswith(server.url) and not message.text.startswith(REFUSED_SIGN_IN_NOTES):
         errors.append(message.text)
 
 
@@ -93,5 +121,52 @@ async def test_a_provider_account_with_a_matching_unverified_email_is_not_let_in
     await expect(page.locator("main")).to_contain_text(
         "A FlickList account with carol.browser@example.com exists already, and it is not linked to Authelia."
     )
+    await page.goto("/")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Log in to FlickList")
+
+
+async def test_closed_sign_up_refuses_a_first_sign_in(page_on_closed, provider):
+    set_claims(provider, "browser-newcomer", email="newcomer.browser@example.com", email_verified=True)
+    await page_on_closed.goto("/login")
+    await page_on_closed.get_by_role("button", name="Sign in with Authelia").click()
+    await sign_in_at_provider(page_on_closed, "browser-newcomer")
+    await expect(page_on_closed.locator("main")).to_contain_text("sign-up is closed here")
+    await page_on_closed.goto("/")
+    await expect(page_on_closed.get_by_role("heading", level=1)).to_have_text("Log in to FlickList")
+
+
+@pytest.mark.parametrize("tampering", ["state", "nonce"])
+async def test_a_tampered_state_or_nonce_logs_nobody_in(page, provider, tampering):
+    """The browser's requests are changed on their way: the state coming back to FlickList, or
+    the nonce going to the provider (so the ID token carries one this browser never sent)."""
+    set_claims(provider, f"browser-{tampering}", email=f"{tampering}.browser@example.com", email_verified=True)
+    leg = "**/login/oidc/callback?*" if tampering == "state" else "**/oauth2/authorize?*"
+
+    async def tamper(route):
+        query = parse_qs(urlsplit(route.request.url).query)
+        query[tampering] = ["changed-on-the-way"]
+        await route.continue_(url=urlunsplit(urlsplit(route.request.url)._replace(query=urlencode(query, True))))
+
+    await page.route(leg, tamper)
+    await page.goto("/login")
+    await page.get_by_role("button", name="Sign in with Authelia").click()
+    await sign_in_at_provider(page, f"browser-{tampering}")
+    await expect(page.locator("main")).to_contain_text("Signing in with Authelia did not work")
+    await page.unroute(leg)
+    await page.goto("/")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Log in to FlickList")
+
+
+async def test_a_code_used_once_cannot_be_used_again(page, provider):
+    set_claims(provider, "browser-replay", email="replay.browser@example.com", email_verified=True)
+    callbacks = []
+    page.on("request", lambda request: "/login/oidc/callback?" in request.url and callbacks.append(request.url))
+    await page.goto("/login")
+    await page.get_by_role("button", name="Sign in with Authelia").click()
+    await sign_in_at_provider(page, "browser-replay")
+    await expect(page.locator("#flash")).to_contain_text("Welcome to FlickList, replay.browser@example.com!")
+    await log_out(page)
+    await page.goto(callbacks[0])
+    await expect(page.locator("main")).to_contain_text("Signing in with Authelia did not work")
     await page.goto("/")
     await expect(page.get_by_role("heading", level=1)).to_have_text("Log in to FlickList")
