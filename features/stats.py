@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..diary.ratings import spoken, written
+from ..diary.ratings import spoken
 from ..stats.charts import column_chart, row_chart
 from ..stats.figures import MONTHS, Figures
 from ..web.rendering import page
@@ -24,6 +24,11 @@ def read_year(text: str) -> int | None:
     if not (text.isdigit() and 1870 <= int(text) <= date.today().year + 1):
         raise HTTPException(400, "Choose a year from the list: that one is not a year FlickList can show.")
     return int(text)
+
+
+def drawn(halves: int) -> str:
+    """Under a rating's bar: "½", "1", "1½" … "5"."""
+    return f"{halves // 2 or ''}{'½' if halves % 2 else ''}"
 
 
 def plural(count: int, word: str) -> str:
@@ -42,7 +47,7 @@ def charts(found: Figures) -> list:
     else:
         periods = [(FULL_MONTHS[number], MONTHS[number], count) for number, (_, count) in enumerate(found.periods)]
         period_title, period = f"Films watched per month, {found.year}", "Month"
-    ratings = [(spoken(halves), written(halves).replace(".5", "½"), count) for halves, count in found.ratings]
+    ratings = [(spoken(halves), drawn(halves), count) for halves, count in found.ratings]
     rated = sum(count for _, count in found.ratings)
     decades = [(f"{decade}s", count) for decade, count in found.decades]
     return [
