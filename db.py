@@ -59,6 +59,14 @@ def driver_error(sql: str, parameters: list, error: Exception) -> DBAPIError:
 
 
 DRIVER_ERRORS = (sqlite3.Error, asyncpg.PostgresError)
+# What a query meets on a connection the server has just ended (asyncpg's InternalClientError:
+# the closing message arrived in the middle of its protocol's exchange).
+CONNECTION_LOST = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.InternalClientError,
+    ConnectionError,
+)
 
 
 def make_engine(url: URL | str) -> AsyncEngine:
@@ -142,11 +150,27 @@ class Database:
         try:
             if self.sqlite is not None:
                 return await self.sqlite.read(sql, parameters)
-            async with self.engine.connect() as connection:
-                driver = (await connection.get_raw_connection()).driver_connection
-                return await driver.fetch(sql, *parameters)
+            return await self.postgresql_read(sql, parameters)
         except DRIVER_ERRORS as error:
             raise driver_error(sql, parameters, error) from error
+
+    async def postgresql_read(self, sql: str, parameters: list) -> Sequence[Sequence[Any]]:
+        """A read on a pooled connection; once more on a new one when the server had ended the
+        first before asyncpg noticed (a restart: the checkout's is_closed() still said open, and
+        the query met the closing socket). A read is safe to repeat; a write is not retried."""
+        try:
+            return await self.postgresql_fetch(sql, parameters)
+        except CONNECTION_LOST:
+            return await self.postgresql_fetch(sql, parameters)
+
+    async def postgresql_fetch(self, sql: str, parameters: list) -> Sequence[Sequence[Any]]:
+        async with self.engine.connect() as connection:
+            driver = (await connection.get_raw_connection()).driver_connection
+            try:
+                return await driver.fetch(sql, *parameters)
+            except CONNECTION_LOST:
+                await connection.invalidate()  # not back into the pool
+                raise
 
     async def write_returning(self, statement: Executable, row: Callable[..., Row], **values: Any) -> Row | None:
         sql, parameters = self.sql_and_values(statement, values)
