@@ -157,6 +157,9 @@ async def register(page: Page, email: str) -> None:
     await page.get_by_label("Password again").fill(PASSWORD)
     await page.get_by_role("button", name="Create account").click()
     await expect(page.locator("#flash")).to_contain_text("Welcome to FlickList")
+    # The scripts are deferred: keys typed before they ran would reach no listener (seen under
+    # CI's load, as a combobox that never opened).
+    await page.wait_for_load_state()
 
 
 async def log_out(page: Page) -> None:
