@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..auth import has_second_factor_of
 from ..db import Database
-from ..tables import films, login_sessions, movies, now, users, viewings
+from ..tables import films, login_sessions, now, users, viewings
 from . import audit
 
 
@@ -72,71 +72,74 @@ async def counts(db: Database) -> InstanceCounts:
     return InstanceCounts(*(await db.fetch_all(COUNTS))[0])
 
 
-EMAIL_AND_ROLE = select(users.c.email, users.c.is_admin, users.c.disabled_at).where(users.c.id == bindparam("id"))
+class Target(NamedTuple):
+    email: str
+    is_admin: bool
+    disabled_at: int | None
+    films: int
+
+
+TARGET = select(
+    users.c.email, users.c.is_admin, users.c.disabled_at, users.c.watchlist_films + users.c.watched_films
+).where(users.c.id == bindparam("id"))
 ADMINS_LEFT = select(func.count()).where(users.c.is_admin, users.c.disabled_at.is_(None))
+NO_SUCH_ACCOUNT = "There is no such account."
 
 
 class Refused(Exception):
     """An admin action that would do harm (the last admin demoting themselves); the message says why."""
 
 
-async def target(connection: AsyncConnection, user_id: int) -> tuple[str, bool, int | None] | None:
-    row = (await connection.execute(EMAIL_AND_ROLE, {"id": user_id})).first()
-    return tuple(row) if row else None
+async def target(connection: AsyncConnection, user_id: int) -> Target:
+    """The account an action is aimed at; Refused when there is none."""
+    row = (await connection.execute(TARGET, {"id": user_id})).first()
+    if row is None:
+        raise Refused(NO_SUCH_ACCOUNT)
+    return Target(*row)
 
 
-async def ensure_an_admin_remains(connection: AsyncConnection, user_id: int) -> None:
-    found = await target(connection, user_id)
-    if found and found[1] and found[2] is None and (await connection.execute(ADMINS_LEFT)).scalar_one() <= 1:
-        raise Refused(f"{found[0]} is the only admin left: make another admin first.")
+async def ensure_an_admin_remains(connection: AsyncConnection, found: Target) -> None:
+    """Refused when `found` is the last active admin, whom the action would take away."""
+    if found.is_admin and found.disabled_at is None and (await connection.execute(ADMINS_LEFT)).scalar_one() <= 1:
+        raise Refused(f"{found.email} is the only admin left: make another admin first.")
 
 
 async def set_disabled(connection: AsyncConnection, admin: str, user_id: int, disabled: bool) -> str:
     """Disable (sessions end at once, data stays) or enable an account; the answer is its email."""
+    found = await target(connection, user_id)
     if disabled:
-        await ensure_an_admin_remains(connection, user_id)
-    email = await changed(connection, user_id, disabled_at=now() if disabled else None)
-    if disabled:
+        await ensure_an_admin_remains(connection, found)
         await connection.execute(delete(login_sessions).where(login_sessions.c.user_id == user_id))
-    await audit.record(connection, admin, "disabled account" if disabled else "enabled account", email)
-    return email
+    await changed(connection, user_id, disabled_at=now() if disabled else None)
+    await audit.record(connection, admin, "disabled account" if disabled else "enabled account", found.email)
+    return found.email
 
 
 async def set_admin(connection: AsyncConnection, admin: str, user_id: int, is_admin: bool) -> str:
+    found = await target(connection, user_id)
     if not is_admin:
-        await ensure_an_admin_remains(connection, user_id)
-    email = await changed(connection, user_id, is_admin=is_admin)
-    await audit.record(connection, admin, "made admin" if is_admin else "removed admin", email)
-    return email
+        await ensure_an_admin_remains(connection, found)
+    await changed(connection, user_id, is_admin=is_admin)
+    await audit.record(connection, admin, "made admin" if is_admin else "removed admin", found.email)
+    return found.email
 
 
 async def end_sessions(connection: AsyncConnection, admin: str, user_id: int) -> tuple[str, int]:
     found = await target(connection, user_id)
-    if found is None:
-        raise Refused("There is no such account.")
     ended = await connection.execute(delete(login_sessions).where(login_sessions.c.user_id == user_id))
-    await audit.record(connection, admin, "ended sessions", found[0], f"{ended.rowcount} ended")
-    return found[0], ended.rowcount
+    await audit.record(connection, admin, "ended sessions", found.email, f"{ended.rowcount} ended")
+    return found.email, ended.rowcount
 
 
 async def delete_account(connection: AsyncConnection, admin: str, user_id: int) -> tuple[str, int]:
     """Deletes the account and everything it holds (ON DELETE CASCADE); the answer is its email
     and how many films it had."""
-    await ensure_an_admin_remains(connection, user_id)
     found = await target(connection, user_id)
-    if found is None:
-        raise Refused("There is no such account.")
-    count = (await connection.execute(select(func.count()).where(movies.c.user_id == user_id))).scalar_one()
+    await ensure_an_admin_remains(connection, found)
     await connection.execute(delete(users).where(users.c.id == user_id))
-    await audit.record(connection, admin, "deleted account", found[0], f"{count} films")
-    return found[0], count
+    await audit.record(connection, admin, "deleted account", found.email, f"{found.films} films")
+    return found.email, found.films
 
 
-async def changed(connection: AsyncConnection, user_id: int, **values) -> str:
-    result = await connection.execute(
-        update(users).where(users.c.id == user_id).values(**values).returning(users.c.email)
-    )
-    email = result.scalar_one_or_none()
-    if email is None:
-        raise Refused("There is no such account.")
-    return email
+async def changed(connection: AsyncConnection, user_id: int, **values) -> None:
+    await connection.execute(update(users).where(users.c.id == user_id).values(**values))

@@ -26,22 +26,17 @@ def parse_token(token: str) -> tuple[int, str] | None:
 
 
 async def create(connection: AsyncConnection, admin_id: int, days: int, max_uses: int) -> str:
-    """A new invitation; the answer is its token, which is never stored and so shown only once."""
-    secret, secret_hash = link_tokens.new_secret()
+    """A new invitation; the answer is its token, shown once."""
     timestamp = now()
-    result = await connection.execute(
-        insert(invitations)
-        .values(
-            secret_hash=secret_hash,
-            created_by=admin_id,
-            created_at=timestamp,
-            expires_at=timestamp + days * 86400,
-            max_uses=max_uses,
-            uses=0,
-        )
-        .returning(invitations.c.id)
+    return await link_tokens.insert_with_token(
+        connection,
+        invitations,
+        created_by=admin_id,
+        created_at=timestamp,
+        expires_at=timestamp + days * 86400,
+        max_uses=max_uses,
+        uses=0,
     )
-    return f"{result.scalar_one()}.{secret}"
 
 
 INVITATION = select(

@@ -16,12 +16,11 @@ from ..security.passkeys import PasskeyRefused
 from ..settings import REGISTRATION_MODES
 from ..tables import now
 from ..web import convertors  # noqa: F401  (registers row_id)
-from ..web.flash import flash
+from ..web.flash import flash, pop_shown_once, show_once
 from ..web.forms import form_fields
+from ..web.origin import site_origin
 from ..web.rendering import go_to, page
 from .account import WRONG_PASSWORD, current_password_matches
-
-NEW_INVITATION = "new_invitation"  # the link just made, shown once on the next admin page
 
 
 async def admin_page(request: Request) -> Response:
@@ -33,18 +32,13 @@ async def admin_page(request: Request) -> Response:
         "registration_from_environment": bool(settings.registration),
         "modes": REGISTRATION_MODES,
         "invitations": await invitations.listed(db),
-        "new_invitation": request.session.pop(NEW_INVITATION, None),
+        "new_invitation": pop_shown_once(request, "invitation"),
         "actions": await audit.recent(db),
         "defaults": (invitations.DEFAULT_DAYS, invitations.DEFAULT_USES),
         "confirmation_minutes": CONFIRMATION_SECONDS // 60,
         "now": now(),
     }
     return page(request, "templates/admin.html", context)
-
-
-def invitation_link(request: Request, token: str) -> str:
-    origin = request.app.state.settings.public_origin or str(request.base_url).rstrip("/")
-    return f"{origin}/register?invite={token}"
 
 
 async def set_registration(request: Request) -> Response:
@@ -83,7 +77,7 @@ async def make_invitation(request: Request) -> Response:
         token = await invitations.create(connection, user.id, days, uses)
         detail = f"{days} day{'s' if days != 1 else ''}, {uses} use{'s' if uses != 1 else ''}"
         await audit.record(connection, user.email, "made invitation", f"invitation {token.partition('.')[0]}", detail)
-    request.session[NEW_INVITATION] = invitation_link(request, token)
+    show_once(request, "invitation", f"{site_origin(request)}/register?invite={token}")
     flash(request, "Invitation made. Copy its link now: it is shown only once.", "success")
     return go_to(request, "/admin#invitations")
 
@@ -116,10 +110,8 @@ def account_action(change, done: str, confirm_field: bool = False):
         typed = (await form_fields(request, "confirm"))["confirm"].strip().casefold() if confirm_field else None
         try:
             async with request.app.state.db.transaction() as connection:
-                if typed is not None:
-                    found = await accounts.target(connection, user_id)
-                    if found is None or typed != found[0]:
-                        raise Refused("To delete an account, type its email address exactly.")
+                if typed is not None and typed != (await accounts.target(connection, user_id)).email:
+                    raise Refused("To delete an account, type its email address exactly.")
                 outcome = await change(connection, user.email, user_id)
         except Refused as refusal:
             flash(request, str(refusal), "error")
@@ -181,40 +173,22 @@ async def confirm_with_passkey(request: Request) -> Response:
     return confirmed(request)
 
 
+ACCOUNT_ACTIONS = {
+    "disable": account_action(toggled(accounts.set_disabled, True), "{} is disabled; their sessions have ended."),
+    "enable": account_action(toggled(accounts.set_disabled, False), "{} can log in again."),
+    "end-sessions": account_action(accounts.end_sessions, "{} is logged out everywhere ({} sessions ended)."),
+    "promote": account_action(toggled(accounts.set_admin, True), "{} is an admin now."),
+    "demote": account_action(toggled(accounts.set_admin, False), "{} is no longer an admin."),
+    "delete": account_action(accounts.delete_account, "Deleted {} and their {} films.", confirm_field=True),
+}
 routes = [
     Route("/admin", admin_page),
     Route("/admin/registration", set_registration, methods=["POST"]),
     Route("/admin/invitations", make_invitation, methods=["POST"]),
     Route("/admin/invitations/{invitation_id:row_id}/revoke", revoke_invitation, methods=["POST"]),
-    Route(
-        "/admin/users/{user_id:row_id}/disable",
-        account_action(toggled(accounts.set_disabled, True), "{} is disabled; their sessions have ended."),
-        methods=["POST"],
-    ),
-    Route(
-        "/admin/users/{user_id:row_id}/enable",
-        account_action(toggled(accounts.set_disabled, False), "{} can log in again."),
-        methods=["POST"],
-    ),
-    Route(
-        "/admin/users/{user_id:row_id}/end-sessions",
-        account_action(accounts.end_sessions, "{} is logged out everywhere ({} sessions ended)."),
-        methods=["POST"],
-    ),
-    Route(
-        "/admin/users/{user_id:row_id}/promote",
-        account_action(toggled(accounts.set_admin, True), "{} is an admin now."),
-        methods=["POST"],
-    ),
-    Route(
-        "/admin/users/{user_id:row_id}/demote",
-        account_action(toggled(accounts.set_admin, False), "{} is no longer an admin."),
-        methods=["POST"],
-    ),
-    Route(
-        "/admin/users/{user_id:row_id}/delete",
-        account_action(accounts.delete_account, "Deleted {} and their {} films.", confirm_field=True),
-        methods=["POST"],
+    *(
+        Route(f"/admin/users/{{user_id:row_id}}/{name}", action, methods=["POST"])
+        for name, action in ACCOUNT_ACTIONS.items()
     ),
     Route("/admin/confirm", confirm_page),
     Route("/admin/confirm", confirm_with_password, methods=["POST"]),

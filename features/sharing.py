@@ -8,17 +8,12 @@ from starlette.routing import Route
 from ..sharing import links
 from ..tables import now
 from ..web import convertors  # noqa: F401  (registers row_id)
-from ..web.flash import flash
+from ..web.flash import flash, pop_shown_once, show_once
 from ..web.forms import clean_text, form_fields, refuse_form
+from ..web.origin import site_origin
 from ..web.rendering import go_to, page
 
-NEW_LINK = "new_share_link"  # the link just made, shown once on the next page
 DEFAULT_NAMES = {"watchlist": "My watchlist", "watched": "Films I have watched", "diary": "My film diary"}
-
-
-def share_url(request: Request, token: str) -> str:
-    origin = request.app.state.settings.public_origin or str(request.base_url).rstrip("/")
-    return f"{origin}/s/{token}"
 
 
 def form_context(chosen: str) -> dict:
@@ -31,7 +26,7 @@ async def share_page(request: Request) -> Response:
     context = {
         **form_context(request.query_params.get("list", "")),
         "links": await links.of_user(request.app.state.db, request.state.user.id),
-        "new_link": request.session.pop(NEW_LINK, None),
+        "new_link": pop_shown_once(request, "share_link"),
         "now": now(),
     }
     return page(request, "templates/share.html", context)
@@ -49,14 +44,15 @@ async def make_link(request: Request) -> Response:
             request, back_to, "partials/share_form.html", kept, errors, form_context(fields["list"])
         )
     async with request.app.state.db.transaction() as connection:
+        days = int(fields["expires"]) if fields["expires"] else None
         token = await links.create(
-            connection, request.state.user.id, fields["list"], name, fields["reviews"] == "on", fields["expires"]
+            connection, request.state.user.id, fields["list"], name, fields["reviews"] == "on", days
         )
     return shown_once(request, token, fields["list"], "Link made. Copy it now: it is shown only once.")
 
 
 def shown_once(request: Request, token: str, list_name: str, message: str) -> Response:
-    request.session[NEW_LINK] = share_url(request, token)
+    show_once(request, "share_link", f"{site_origin(request)}/s/{token}")
     flash(request, message, "success")
     return go_to(request, f"/share?list={list_name}")
 
@@ -77,8 +73,7 @@ async def replace_link(request: Request) -> Response:
     async with request.app.state.db.transaction() as connection:
         link = await links.revoke(connection, user_id, request.path_params["link_id"])
         if link is not None:
-            days = "" if link.expires_at is None else str(max(1, (link.expires_at - link.created_at) // 86400))
-            days = days if days in links.EXPIRIES else "30"
+            days = None if link.expires_at is None else (link.expires_at - link.created_at) // 86400
             token = await links.create(connection, user_id, link.list, link.name, link.include_reviews, days)
     if link is None:
         flash(request, "There is no such link of yours.", "error")

@@ -7,13 +7,18 @@ import hashlib
 import hmac
 import secrets
 
+from sqlalchemy import Table, insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 SECRET_BYTES = 16
 
 
-def new_secret() -> tuple[str, str]:
-    """A fresh secret and the hash to store."""
+async def insert_with_token(connection: AsyncConnection, table: Table, **values) -> str:
+    """A new row of `table` (with its `values`) holding a fresh secret's hash; the answer is
+    the row's token, which is never stored and so can be shown only once."""
     secret = secrets.token_urlsafe(SECRET_BYTES)
-    return secret, secret_hash(secret)
+    statement = insert(table).values(secret_hash=secret_hash(secret), **values).returning(table.c.id)
+    return f"{(await connection.execute(statement)).scalar_one()}.{secret}"
 
 
 def secret_hash(secret: str) -> str:

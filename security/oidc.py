@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from ..settings import Settings
+from ..web.origin import site_origin
 
 with warnings.catch_warnings():
     # Authlib 1.9 prefers the httpx2 fork and warns when it finds httpx, which FlickList uses.
@@ -58,8 +59,7 @@ def provider_origin(settings: Settings) -> str:
 
 
 def callback_url(request: Request) -> str:
-    origin = request.app.state.settings.public_origin or str(request.base_url).rstrip("/")
-    return origin + CALLBACK_PATH
+    return site_origin(request) + CALLBACK_PATH
 
 
 async def redirect_to_provider(request: Request) -> Response:

@@ -29,6 +29,7 @@ from webauthn.helpers.structs import (
 
 from ..db import Database
 from ..tables import now, passkeys
+from ..web.origin import site_origin
 
 RP_NAME = "FlickList"
 NAME_MAX = 100
@@ -48,7 +49,7 @@ class Passkey(NamedTuple):
 
 
 def origin_and_rp_id(request: Request) -> tuple[str, str]:
-    origin = request.app.state.settings.public_origin or f"{request.url.scheme}://{request.url.netloc}"
+    origin = site_origin(request)
     return origin, urlsplit(origin).hostname or ""
 
 

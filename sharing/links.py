@@ -3,7 +3,7 @@ revoked or expired link opens nothing, exactly as a token that never existed."""
 
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..db import Database
@@ -48,26 +48,21 @@ def check_name(name: str) -> str | None:
 
 
 async def create(
-    connection: AsyncConnection, user_id: int, list_name: str, name: str, include_reviews: bool, days: str
+    connection: AsyncConnection, user_id: int, list_name: str, name: str, include_reviews: bool, days: int | None
 ) -> str:
-    """A new link; the answer is its token, which is never stored and so shown only once."""
-    secret, secret_hash = link_tokens.new_secret()
+    """A new link lasting `days` (None: until revoked); the answer is its token, shown once."""
     timestamp = now()
-    result = await connection.execute(
-        insert(share_links)
-        .values(
-            user_id=user_id,
-            secret_hash=secret_hash,
-            list=list_name,
-            name=name,
-            include_reviews=include_reviews and list_name != "watchlist",
-            created_at=timestamp,
-            expires_at=timestamp + int(days) * 86400 if days else None,
-            times_opened=0,
-        )
-        .returning(share_links.c.id)
+    return await link_tokens.insert_with_token(
+        connection,
+        share_links,
+        user_id=user_id,
+        list=list_name,
+        name=name,
+        include_reviews=include_reviews and list_name != "watchlist",
+        created_at=timestamp,
+        expires_at=timestamp + days * 86400 if days else None,
+        times_opened=0,
     )
-    return f"{result.scalar_one()}.{secret}"
 
 
 async def of_user(db: Database, user_id: int) -> list[ShareLink]:

@@ -63,5 +63,15 @@ def keep_form(request: Request, values: dict[str, str]) -> None:
     request.session["form"] = {name: cut_to_budget(value, share) for name, value in values.items()}
 
 
+def show_once(request: Request, kind: str, link: str) -> None:
+    """A link that is never stored (an invitation's, a share link's), kept for the next page of
+    its `kind` to show once."""
+    request.session[f"shown_once_{kind}"] = link
+
+
+def pop_shown_once(request: Request, kind: str) -> str | None:
+    return request.session.pop(f"shown_once_{kind}", None)
+
+
 def pop_form(request: Request) -> dict[str, str]:
     return request.session.pop("form", {})

@@ -68,7 +68,7 @@ async def test_a_visitor_reads_a_shared_list_and_gets_no_cookie(browser, live_se
     await owner.get_by_label("Name its visitors see").fill("Ann's favourites")
     await owner.get_by_label("Include my reviews").check()
     await owner.get_by_role("button", name="Make a link").click()
-    link = await owner.locator(".new-invitation code").inner_text()
+    link = await owner.locator(".shown-once code").inner_text()
     assert await axe_violations(owner) == []
 
     visitor = await new_page(browser, live_server, javascript=javascript)

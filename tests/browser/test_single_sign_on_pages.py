@@ -51,6 +51,17 @@ async def sign_in_at_provider(page, subject: str) -> None:
     await page.get_by_role("button", name="Authorize").click()
 
 
+async def sign_in_with_authelia(page, subject: str) -> None:
+    """From FlickList's login page: its button, then the provider's page as `subject`."""
+    await page.get_by_role("button", name="Sign in with Authelia").click()
+    await sign_in_at_provider(page, subject)
+
+
+async def assert_logged_out(page) -> None:
+    await page.goto("/")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Log in to FlickList")
+
+
 async def watched_page(browser, server, provider):
     page = await (await browser.new_context(base_url=server.url)).new_page()
     page.set_default_timeout(10_000)
@@ -88,13 +99,11 @@ def on_flicklist(message, server, errors: list[str]) -> None:
 async def test_a_first_sign_in_through_the_provider_makes_an_account(page, provider):
     set_claims(provider, "browser-alice", email="alice.browser@example.com", email_verified=True)
     await page.goto("/login")
-    await page.get_by_role("button", name="Sign in with Authelia").click()
-    await sign_in_at_provider(page, "browser-alice")
+    await sign_in_with_authelia(page, "browser-alice")
     await expect(page.locator("#flash")).to_contain_text("Welcome to FlickList, alice.browser@example.com!")
     await expect(page.get_by_role("heading", level=1)).to_have_text("Your watchlist")
     await log_out(page)
-    await page.get_by_role("button", name="Sign in with Authelia").click()
-    await sign_in_at_provider(page, "browser-alice")
+    await sign_in_with_authelia(page, "browser-alice")
     await expect(page.locator("#flash")).to_contain_text("Welcome back, alice.browser@example.com!")
 
 
@@ -106,8 +115,7 @@ async def test_a_password_account_links_the_provider_from_its_account_page(page,
     await sign_in_at_provider(page, "browser-bob")
     await expect(page.locator("#flash")).to_contain_text("Linked: you can now sign in with Authelia.")
     await log_out(page)
-    await page.get_by_role("button", name="Sign in with Authelia").click()
-    await sign_in_at_provider(page, "browser-bob")
+    await sign_in_with_authelia(page, "browser-bob")
     await expect(page.locator("#flash")).to_contain_text("Welcome back, bob.browser@example.com!")
 
 
@@ -115,23 +123,19 @@ async def test_a_provider_account_with_a_matching_unverified_email_is_not_let_in
     await register(page, "carol.browser@example.com")
     await log_out(page)
     set_claims(provider, "browser-mallory", email="carol.browser@example.com", email_verified=False)
-    await page.get_by_role("button", name="Sign in with Authelia").click()
-    await sign_in_at_provider(page, "browser-mallory")
+    await sign_in_with_authelia(page, "browser-mallory")
     await expect(page.locator("main")).to_contain_text(
         "A FlickList account with carol.browser@example.com exists already, and it is not linked to Authelia."
     )
-    await page.goto("/")
-    await expect(page.get_by_role("heading", level=1)).to_have_text("Log in to FlickList")
+    await assert_logged_out(page)
 
 
 async def test_closed_sign_up_refuses_a_first_sign_in(page_on_closed, provider):
     set_claims(provider, "browser-newcomer", email="newcomer.browser@example.com", email_verified=True)
     await page_on_closed.goto("/login")
-    await page_on_closed.get_by_role("button", name="Sign in with Authelia").click()
-    await sign_in_at_provider(page_on_closed, "browser-newcomer")
+    await sign_in_with_authelia(page_on_closed, "browser-newcomer")
     await expect(page_on_closed.locator("main")).to_contain_text("sign-up is closed here")
-    await page_on_closed.goto("/")
-    await expect(page_on_closed.get_by_role("heading", level=1)).to_have_text("Log in to FlickList")
+    await assert_logged_out(page_on_closed)
 
 
 @pytest.mark.parametrize("tampering", ["state", "nonce"])
@@ -145,8 +149,7 @@ async def test_a_tampered_state_or_nonce_logs_nobody_in(page, provider, tamperin
     await page.goto(with_query(leaving.headers["location"], **{tampering: "changed-on-the-way"}))
     await sign_in_at_provider(page, f"browser-{tampering}")
     await expect(page.locator("main")).to_contain_text("Signing in with Authelia did not work")
-    await page.goto("/")
-    await expect(page.get_by_role("heading", level=1)).to_have_text("Log in to FlickList")
+    await assert_logged_out(page)
 
 
 async def test_a_code_used_once_cannot_be_used_again(page, provider):
@@ -154,11 +157,9 @@ async def test_a_code_used_once_cannot_be_used_again(page, provider):
     callbacks = []
     page.on("request", lambda request: "/login/oidc/callback?" in request.url and callbacks.append(request.url))
     await page.goto("/login")
-    await page.get_by_role("button", name="Sign in with Authelia").click()
-    await sign_in_at_provider(page, "browser-replay")
+    await sign_in_with_authelia(page, "browser-replay")
     await expect(page.locator("#flash")).to_contain_text("Welcome to FlickList, replay.browser@example.com!")
     await log_out(page)
     await page.goto(callbacks[0])
     await expect(page.locator("main")).to_contain_text("Signing in with Authelia did not work")
-    await page.goto("/")
-    await expect(page.get_by_role("heading", level=1)).to_have_text("Log in to FlickList")
+    await assert_logged_out(page)
