@@ -46,6 +46,7 @@ from .migrations import current_revision, head_revision, upgrade
 from .posters.fetcher import poster_fetcher
 from .security import oidc
 from .security.housekeeping import keep_tidy
+from .security.last_seen import LastSeen
 from .settings import PACKAGE_DIR, Settings, load_settings
 from .stats.figures import FiguresCache
 from .web.errors import exception_handlers
@@ -170,6 +171,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.db = db
     app.state.searches = SearchCache()
+    app.state.last_seen = LastSeen()
     app.state.stats = FiguresCache()
     app.state.posters = None  # the poster fetcher, when a TMDB key is set (lifespan)
     app.state.imports = ImportRunner(db, settings.max_films_per_user)

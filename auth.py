@@ -17,7 +17,7 @@ from starlette.routing import Route
 
 from .admin import invitations, registration
 from .db import Database
-from .security import address_limits, events, throttle
+from .security import address_limits, events, last_seen, throttle
 from .security.device_cookie import device_nonce, remember_device
 from .security.passwords import (
     DUMMY_HASH,
@@ -147,6 +147,7 @@ async def end_session(connection: AsyncConnection, token: str) -> None:
     await connection.execute(delete(login_sessions).where(login_sessions.c.token_hash == token_hash(token)))
 
 
+END_SESSION = delete(login_sessions).where(login_sessions.c.token_hash == bindparam("hashed"))
 SESSION_LOOKUP = (
     select(
         users.c.id,
@@ -194,19 +195,13 @@ async def current_user(request: Request) -> CurrentUser | None:
         timestamp - last_seen_at > settings.session_idle_seconds
         or timestamp - created_at > settings.session_absolute_seconds
     )
-    # last_seen is written at most once a minute: a write per page view would cost more than it tells.
-    if expired or timestamp - last_seen_at > 60:
-        async with db.transaction() as connection:
-            if expired:
-                await connection.execute(delete(login_sessions).where(login_sessions.c.token_hash == hashed))
-            else:
-                await connection.execute(
-                    update(login_sessions).where(login_sessions.c.token_hash == hashed).values(last_seen_at=timestamp)
-                )
-                await connection.execute(update(users).where(users.c.id == user_id).values(last_seen_at=timestamp))
     if expired:
+        await db.write_together((END_SESSION, {"hashed": hashed}))
         request.session.pop("sid")
         return None
+    if request.app.state.last_seen.due(hashed, last_seen_at, timestamp):
+        values = {"hashed": hashed, "user_id": user_id, "timestamp": timestamp}
+        await db.write_together(*((statement, values) for statement in last_seen.TOUCH))
     return CurrentUser(
         user_id,
         email,

@@ -16,7 +16,7 @@ starts the cache afresh."""
 from collections import OrderedDict
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, func, select, text
+from sqlalchemy import TextClause, bindparam, func, select, text
 
 from ..db import Database
 from ..tables import catalog_loads, films
@@ -44,38 +44,43 @@ EXACT = (
     .order_by(films.c.votes.desc(), films.c.id)
     .limit(RESULTS)
 )
-WORDS = {
-    # Up to two common words are checked on the film's key rather than in FTS5, which takes
-    # milliseconds to step a word found in a third of all titles alongside rarer ones.
-    "sqlite": text(
-        f"SELECT {COLUMNS} FROM films_fts JOIN films f ON f.id = films_fts.rowid "
-        "WHERE films_fts MATCH :match AND ' ' || f.search_key || ' ' LIKE :common_1 "
-        "AND ' ' || f.search_key || ' ' LIKE :common_2 ORDER BY films_fts.rowid LIMIT :limit"
-    ),
-    "postgresql": text(
-        f"SELECT {COLUMNS} FROM films f "
-        "WHERE to_tsvector('simple', f.search_key) @@ to_tsquery('simple', :match) "
-        "ORDER BY f.id LIMIT :limit"
-    ),
-}
+# Up to two common words are checked on the film's key rather than in FTS5, which takes
+# milliseconds to step a word found in a third of all titles alongside rarer ones. The query
+# carries one LIKE per such word and none otherwise: two LIKE '%' on every match cost a fifth
+# of a search (bench/results.md).
+SQLITE_WORDS = [
+    text(
+        f"SELECT {COLUMNS} FROM films_fts JOIN films f ON f.id = films_fts.rowid WHERE films_fts MATCH :match "
+        + "".join(f"AND ' ' || f.search_key || ' ' LIKE :common_{n} " for n in range(1, on_key + 1))
+        + "ORDER BY films_fts.rowid LIMIT :limit"
+    )
+    for on_key in range(3)
+]
+POSTGRESQL_WORDS = text(
+    f"SELECT {COLUMNS} FROM films f "
+    "WHERE to_tsvector('simple', f.search_key) @@ to_tsquery('simple', :match) "
+    "ORDER BY f.id LIMIT :limit"
+)
 
 
 COMMON_WORDS = frozenset(["the", "a", "an", "of", "and", "in", "on", "to", "la", "le", "les", "el", "los", "de", "der"])
 
 
-def words_query(dialect: str, key: str) -> dict[str, str]:
-    """The WORDS query's values for `key`: every word as a word or a word's beginning, but a
-    common word before the last (a word typed whole) as that word only. Words are letters and
-    digits only (the folded key), so nothing in them means anything to either query language."""
+def words_query(dialect: str, key: str) -> tuple[TextClause, dict[str, str]]:
+    """The query for films holding every word of `key`, and its values: every word as a word
+    or a word's beginning, but a common word before the last (a word typed whole) as that word
+    only. Words are letters and digits only (the folded key), so nothing in them means
+    anything to either query language."""
     *typed, last = key.split()
     common = [word for word in typed if word in COMMON_WORDS]
     if dialect == "postgresql":
-        return {"match": " & ".join(word if word in common else f"{word}:*" for word in (*typed, last))}
+        match = " & ".join(word if word in common else f"{word}:*" for word in (*typed, last))
+        return POSTGRESQL_WORDS, {"match": match}
     on_key = common[:2]
-    searched = [word for word in (*typed, last) if word not in on_key]
-    patterns = [f"% {word} %" for word in on_key] + ["%"] * (2 - len(on_key))
-    match = " AND ".join(f'"{word}"' if word in common else f'"{word}"*' for word in searched)
-    return {"match": match, "common_1": patterns[0], "common_2": patterns[1]}
+    searched = [word for word in typed if word not in on_key] + [last]
+    values = {f"common_{n}": f"% {word} %" for n, word in enumerate(on_key, 1)}
+    values["match"] = " AND ".join(f'"{word}"' if word in common else f'"{word}"*' for word in searched)
+    return SQLITE_WORDS[len(on_key)], values
 
 
 def ranked(candidates: list[Film], key: str, year: int | None) -> list[Film]:
@@ -124,7 +129,7 @@ async def search(db: Database, query: str) -> list[Film]:
 
 
 async def candidates(db: Database, key: str, year: int | None) -> list[Film]:
-    dialect = db.engine.dialect.name
     exact = await db.fetch_all(EXACT, key=key)
-    words = await db.fetch_all(WORDS[dialect], **words_query(dialect, key), limit=CANDIDATES)
+    query, values = words_query(db.engine.dialect.name, key)
+    words = await db.fetch_all(query, **values, limit=CANDIDATES)
     return [Film(*row) for row in (*exact, *words) if year is None or row[2] == year]

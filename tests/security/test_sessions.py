@@ -1,5 +1,6 @@
 """Sessions end when they should: logout, password change, "log out everywhere", lifetimes."""
 
+import asyncio
 import re
 
 from sqlalchemy import select, update
@@ -147,6 +148,24 @@ async def test_an_idle_session_ends(user, app):
     assert (await user.get("/")).headers["location"] == "/login"
     async with app.state.db.engine.connect() as connection:
         assert (await connection.execute(select(login_sessions.c.token_hash))).all() == [], "deleted on the server"
+
+
+async def test_a_session_in_use_stays_alive_through_a_burst_of_requests(user, app):
+    """Seen again within the idle limit, the session starts a new idle limit, whichever request
+    of a burst writes it."""
+    idle = app.state.settings.session_idle_seconds
+
+    async def move_last_seen_back(seconds: int) -> None:
+        async with app.state.db.engine.begin() as connection:
+            await connection.execute(
+                update(login_sessions).values(last_seen_at=login_sessions.c.last_seen_at - seconds)
+            )
+
+    await move_last_seen_back(idle - 10)
+    burst = await asyncio.gather(*(user.get("/") for _ in range(8)))
+    assert [response.status_code for response in burst] == [200] * 8
+    await move_last_seen_back(20)  # idle + 10 seconds after the first sight, 20 after the burst
+    assert (await user.get("/")).status_code == 200
 
 
 async def test_a_session_ends_at_its_absolute_lifetime_however_active(user, app):
