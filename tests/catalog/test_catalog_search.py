@@ -27,6 +27,7 @@ QUERIES = [
     ("leon professional", ["Léon: The Professional (1994)"]),
     ("the", ["The Heat (2013)", "Léon: The Professional (1994)"]),
     ("the heat", ["The Heat (2013)"]),
+    ("the the", ["Léon: The Professional (1994)", "The Heat (2013)"]),
     ("leon the pro", ["Léon: The Professional (1994)"]),
     ("the professional", ["Léon: The Professional (1994)"]),
     ("xyzzy", []),
