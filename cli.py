@@ -29,6 +29,7 @@ from .posters import store as poster_store
 from .security.passwords import check_password, hash_password
 from .settings import InvalidSetting, load_settings
 from .tables import catalog_loads, film_posters, passkeys, recovery_codes, totp_secrets, users
+from .web.http_protocol import BoundedHeadProtocol
 
 
 def tune_garbage_collector() -> None:
@@ -67,9 +68,8 @@ def serve(args: argparse.Namespace) -> int:
         forwarded_allow_ips=trusted_proxies or None,
         access_log=args.access_log,
         # Limits against slow or greedy clients: idle keep-alive connections closed after a few
-        # seconds, a 503 past max_connections, and request heads past max_header_bytes refused
-        # (h11 enforces that limit; httptools has none to set).
-        http="h11",
+        # seconds, a 503 past max_connections, and request heads past max_header_bytes refused.
+        http=BoundedHeadProtocol,
         h11_max_incomplete_event_size=settings.max_header_bytes,
         timeout_keep_alive=settings.keep_alive_seconds,
         limit_concurrency=settings.max_connections,

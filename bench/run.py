@@ -71,7 +71,7 @@ def control_server() -> ServerProcess:
         "{port}",
         "--no-access-log",
         "--http",
-        "h11",  # as `flicklist serve` runs the app (cli.py says why)
+        "httptools",  # the parser `flicklist serve` runs the app on (web/http_protocol.py)
     ]
     return ServerProcess(command, {}, ready_path="/")
 

@@ -13,6 +13,7 @@ is the one they were found in: people typing the same beginnings ("the", "star w
 answered without searching again, and a completed `flicklist catalog load`, in any process,
 starts the cache afresh."""
 
+import functools
 from collections import OrderedDict
 from typing import NamedTuple
 
@@ -44,26 +45,30 @@ EXACT = (
     .order_by(films.c.votes.desc(), films.c.id)
     .limit(RESULTS)
 )
-# Up to two common words are checked on the film's key rather than in FTS5, which takes
-# milliseconds to step a word found in a third of all titles alongside rarer ones. The query
-# carries one LIKE per such word and none otherwise: two LIKE '%' on every match cost a fifth
-# of a search (bench/results.md).
-SQLITE_WORDS = [
-    text(
-        f"SELECT {COLUMNS} FROM films_fts JOIN films f ON f.id = films_fts.rowid WHERE films_fts MATCH :match "
-        + "".join(f"AND ' ' || f.search_key || ' ' LIKE :common_{n} " for n in range(1, on_key + 1))
-        + "ORDER BY films_fts.rowid LIMIT :limit"
-    )
-    for on_key in range(3)
-]
 POSTGRESQL_WORDS = text(
     f"SELECT {COLUMNS} FROM films f "
     "WHERE to_tsvector('simple', f.search_key) @@ to_tsquery('simple', :match) "
     "ORDER BY f.id LIMIT :limit"
 )
-
-
 COMMON_WORDS = frozenset(["the", "a", "an", "of", "and", "in", "on", "to", "la", "le", "les", "el", "los", "de", "der"])
+# films_fts keeps the prefixes of up to 6 characters (migration 0007), whose matches it steps
+# through in order; a longer word's matches it first gathers from every word starting with it,
+# a whole list per query. So FTS5 looks for a long word's first 6 characters, and the film's
+# key is checked for the whole word. Common words are checked on the key alone (at most two):
+# FTS5 takes milliseconds to step a word found in a third of all titles alongside rarer ones.
+INDEXED_PREFIX = 6
+ON_KEY_CHECKS = 4
+
+
+@functools.cache
+def sqlite_words(checks: int) -> TextClause:
+    """SQLite's query with `checks` LIKEs on the key (none when there is nothing to check:
+    even LIKE '%' on every match costs a fifth of a search)."""
+    return text(
+        f"SELECT {COLUMNS} FROM films_fts JOIN films f ON f.id = films_fts.rowid WHERE films_fts MATCH :match "
+        + "".join(f"AND ' ' || f.search_key || ' ' LIKE :on_key_{n} " for n in range(checks))
+        + "ORDER BY films_fts.rowid LIMIT :limit"
+    )
 
 
 def words_query(dialect: str, key: str) -> tuple[TextClause, dict[str, str]]:
@@ -76,11 +81,18 @@ def words_query(dialect: str, key: str) -> tuple[TextClause, dict[str, str]]:
     if dialect == "postgresql":
         match = " & ".join(word if word in common else f"{word}:*" for word in (*typed, last))
         return POSTGRESQL_WORDS, {"match": match}
-    on_key = common[:2]
-    searched = [word for word in typed if word not in on_key] + [last]
-    values = {f"common_{n}": f"% {word} %" for n, word in enumerate(on_key, 1)}
-    values["match"] = " AND ".join(f'"{word}"' if word in common else f'"{word}"*' for word in searched)
-    return SQLITE_WORDS[len(on_key)], values
+    on_key = [f"% {word} %" for word in common[:2]]
+    terms = []
+    for word in [word for word in typed if word not in common[:2]] + [last]:
+        if word in common:
+            terms.append(f'"{word}"')
+        elif len(word) > INDEXED_PREFIX and len(on_key) < ON_KEY_CHECKS:
+            terms.append(f'"{word[:INDEXED_PREFIX]}"*')
+            on_key.append(f"% {word}%")
+        else:
+            terms.append(f'"{word}"*')
+    values = {f"on_key_{n}": pattern for n, pattern in enumerate(on_key)}
+    return sqlite_words(len(on_key)), {**values, "match": " AND ".join(terms)}
 
 
 def ranked(candidates: list[Film], key: str, year: int | None) -> list[Film]:
