@@ -21,12 +21,15 @@ class LastSeen:
 
     def __init__(self) -> None:
         self.written: dict[str, int] = {}
+        self.pruned_at = 0
 
     def due(self, hashed: str, last_seen_at: int, timestamp: int) -> bool:
         """Whether this request is the one to write `timestamp` (and if so, it is noted now,
         before the write, so the requests arriving meanwhile leave it alone)."""
         if timestamp - max(last_seen_at, self.written.get(hashed, 0)) <= EVERY_SECONDS:
             return False
-        self.written = {key: seen for key, seen in self.written.items() if timestamp - seen <= EVERY_SECONDS}
+        if timestamp - self.pruned_at > EVERY_SECONDS:  # what is older no longer counts: once a minute, not per write
+            self.written = {key: seen for key, seen in self.written.items() if timestamp - seen <= EVERY_SECONDS}
+            self.pruned_at = timestamp
         self.written[hashed] = timestamp
         return True
