@@ -142,12 +142,14 @@ def has_second_factor_of(user_id) -> ColumnElement[bool]:
     return or_(exists().where(passkeys.c.user_id == user_id), exists().where(totp_secrets.c.user_id == user_id))
 
 
+END_SESSION = delete(login_sessions).where(login_sessions.c.token_hash == bindparam("hashed"))
+
+
 async def end_session(connection: AsyncConnection, token: str) -> None:
     """Log out the one browser holding `token`."""
-    await connection.execute(delete(login_sessions).where(login_sessions.c.token_hash == token_hash(token)))
+    await connection.execute(END_SESSION, {"hashed": token_hash(token)})
 
 
-END_SESSION = delete(login_sessions).where(login_sessions.c.token_hash == bindparam("hashed"))
 SESSION_LOOKUP = (
     select(
         users.c.id,

@@ -49,6 +49,8 @@ ROUNDS = 5
 # 10-second runs. The lists' "within 10%" takes the median of more turns.
 TURN_SECONDS = min(4, SECONDS)
 LIST_ROUNDS = 7
+TURNS = f"median of {ROUNDS} turns of {TURN_SECONDS} s"
+LIST_TURNS = f"median of {LIST_ROUNDS} turns of {TURN_SECONDS} s"
 PASSWORD = "benchmark password, long enough"
 BENCH_EMAIL = "bench@example.com"
 
@@ -214,11 +216,11 @@ def run(
         )
         results.append(
             (
-                f"control: same page, no session, no database (median of {ROUNDS} turns of {TURN_SECONDS} s)",
+                f"control: same page, no session, no database ({TURNS})",
                 control_figures,
             )
         )
-        results.append((f"GET / (100 movies) (median of {ROUNDS} turns of {TURN_SECONDS} s)", page_quiet))
+        results.append((f"GET / (100 movies) ({TURNS})", page_quiet))
         results.append(("GET /watched (20 movies)", wrk(app.url + "/", lua_for("GET", "/watched", logged_in))))
         add = wrk(app.url + "/", lua_for("POST", "/movies", htmx, "title=Bench+title+", unique_titles=True))
         results.append(("HTMX add (POST /movies)", add))
@@ -265,12 +267,8 @@ def run(
     finally:
         small.stop()
         big.stop()
-    results.append(
-        (f"GET / with 1,000 movies over 10 users (median of {ROUNDS} turns of {TURN_SECONDS} s)", page_small)
-    )
-    results.append(
-        (f"GET / with 1,000,000 movies over 10,000 users (median of {ROUNDS} turns of {TURN_SECONDS} s)", page_big)
-    )
+    results.append((f"GET / with 1,000 movies over 10 users ({TURNS})", page_small))
+    results.append((f"GET / with 1,000,000 movies over 10,000 users ({TURNS})", page_big))
 
     ratio = page_quiet["rps"] / control_figures["rps"]
     storm_ratio = page_storm["p99"] / page_before_storm["p99"]
@@ -330,13 +328,11 @@ def run_lists(database_url: str) -> tuple[list[tuple[str, dict]], list[tuple[str
             )
             results.append(
                 (
-                    f"GET {path}, {lists_bench.SMALL} films (median of {LIST_ROUNDS} turns of {TURN_SECONDS} s)",
+                    f"GET {path}, {lists_bench.SMALL} films ({LIST_TURNS})",
                     page_small,
                 )
             )
-            results.append(
-                (f"GET {path}, {lists_bench.BIG:,} films (median of {LIST_ROUNDS} turns of {TURN_SECONDS} s)", page_big)
-            )
+            results.append((f"GET {path}, {lists_bench.BIG:,} films ({LIST_TURNS})", page_big))
             ratio, p99_ratio = page_big["rps"] / page_small["rps"], page_big["p99"] / page_small["p99"]
             targets.append(
                 (
@@ -371,8 +367,8 @@ def run_catalog(database_url: str, folder: str) -> tuple[list[tuple[str, dict]],
             lambda: wrk(free.url + "/", lua_for("GET", "/", {"Cookie": free_cookie}), seconds=TURN_SECONDS),
             lambda: wrk(linked.url + "/", lua_for("GET", "/", {"Cookie": linked_cookie}), seconds=TURN_SECONDS),
         )
-        results.append((f"GET / with 100 free-text movies (median of {ROUNDS} turns of {TURN_SECONDS} s)", page_free))
-        results.append((f"GET / with 100 catalog films (median of {ROUNDS} turns of {TURN_SECONDS} s)", page_linked))
+        results.append((f"GET / with 100 free-text movies ({TURNS})", page_free))
+        results.append((f"GET / with 100 catalog films ({TURNS})", page_linked))
         headers = {"Cookie": linked_cookie, "HX-Request": "true"}
         typed = catalog_bench.typed_queries(catalog_url, catalog_bench.SEARCHES, seed=2)
         fresh = catalog_bench.without_repeats(catalog_bench.typed_queries(catalog_url, 4 * catalog_bench.SEARCHES, 3))
