@@ -247,6 +247,8 @@ class Film(Base):
     title: Mapped[str] = mapped_column(String(500))
     original_title: Mapped[str] = mapped_column(String(500))
     search_key: Mapped[str] = mapped_column(String(500))
+    # The key's words in pairs (catalog/text.search_pairs), for SQLite's FTS5 table `films_pairs` (migration 0015).
+    search_pairs: Mapped[str] = mapped_column(Text, server_default="")
     year: Mapped[int | None] = mapped_column(SmallInteger)
     runtime: Mapped[int | None] = mapped_column(Integer)
     genres: Mapped[str] = mapped_column(String(200))

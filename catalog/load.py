@@ -10,7 +10,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Column, Integer, MetaData, SmallInteger, String, Table, bindparam, func, insert, or_, select
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -18,7 +31,7 @@ from ..db import Database
 from ..tables import catalog_loads, films, now
 from .imdb_files import BASICS_COLUMNS, RATINGS_COLUMNS, DatasetFile, ratings
 from .imdb_files import films as film_rows
-from .text import film_details, search_key
+from .text import film_details, search_key, search_pairs
 
 BATCH = 5000
 MERGE_BATCH = 20_000
@@ -33,6 +46,7 @@ staged_films = Table(
     Column("title", String(500)),
     Column("original_title", String(500)),
     Column("search_key", String(500)),
+    Column("search_pairs", Text),
     Column("year", SmallInteger),
     Column("runtime", Integer),
     Column("genres", String(200)),
@@ -85,6 +99,7 @@ def merge_statement(insert_for_dialect):
         "title",
         "original_title",
         "search_key",
+        "search_pairs",
         "year",
         "runtime",
         "genres",
@@ -99,6 +114,7 @@ def merge_statement(insert_for_dialect):
             staged.title,
             staged.original_title,
             staged.search_key,
+            staged.search_pairs,
             staged.year,
             staged.runtime,
             staged.genres,
@@ -219,7 +235,8 @@ def staged_values(table: Table, batch: list, before: int) -> list[tuple]:
             film.imdb_id,
             film.title,
             film.original_title,
-            search_key(film.title),
+            (key := search_key(film.title)),
+            search_pairs(key),
             film.year,
             film.runtime,
             film.genres,

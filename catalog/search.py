@@ -14,6 +14,7 @@ answered without searching again, and a completed `flicklist catalog load`, in a
 starts the cache afresh."""
 
 import functools
+import itertools
 from collections import OrderedDict
 from typing import NamedTuple
 
@@ -21,7 +22,7 @@ from sqlalchemy import TextClause, bindparam, func, select, text
 
 from ..db import Database
 from ..tables import catalog_loads, films
-from .text import search_key, words_and_year
+from .text import PAIRED_PREFIX, search_key, words_and_year
 
 RESULTS = 10
 CANDIDATES = 30
@@ -61,13 +62,13 @@ ON_KEY_CHECKS = 4
 
 
 @functools.cache
-def sqlite_words(checks: int) -> TextClause:
-    """SQLite's query with `checks` LIKEs on the key (none when there is nothing to check:
-    even LIKE '%' on every match costs a fifth of a search)."""
+def sqlite_words(index: str, checks: int) -> TextClause:
+    """SQLite's query on the FTS5 table `index` with `checks` LIKEs on the key (none when
+    there is nothing to check: even LIKE '%' on every match costs a fifth of a search)."""
     return text(
-        f"SELECT {COLUMNS} FROM films_fts JOIN films f ON f.id = films_fts.rowid WHERE films_fts MATCH :match "
+        f"SELECT {COLUMNS} FROM {index} JOIN films f ON f.id = {index}.rowid WHERE {index} MATCH :match "
         + "".join(f"AND ' ' || f.search_key || ' ' LIKE :on_key_{n} " for n in range(checks))
-        + "ORDER BY films_fts.rowid LIMIT :limit"
+        + f"ORDER BY {index}.rowid LIMIT :limit"
     )
 
 
@@ -81,6 +82,10 @@ def words_query(dialect: str, key: str) -> tuple[TextClause, dict[str, str]]:
     if dialect == "postgresql":
         match = " & ".join(word if word in common else f"{word}:*" for word in (*typed, last))
         return POSTGRESQL_WORDS, {"match": match}
+    whole = dict.fromkeys([*typed, last], False) | dict.fromkeys(common, True)
+    if pairs := pair_terms(whole):
+        on_key = [f"% {word} %" if is_whole else f"% {word}%" for word, is_whole in whole.items()]
+        return sqlite_words("films_pairs", len(on_key)), {**on_key_values(on_key), "match": " AND ".join(pairs)}
     on_key = [f"% {word} %" for word in common[:2]]
     terms = []
     for word in [word for word in typed if word not in common[:2]] + [last]:
@@ -91,8 +96,31 @@ def words_query(dialect: str, key: str) -> tuple[TextClause, dict[str, str]]:
             on_key.append(f"% {word}%")
         else:
             terms.append(f'"{word}"*')
-    values = {f"on_key_{n}": pattern for n, pattern in enumerate(on_key)}
-    return sqlite_words(len(on_key)), {**values, "match": " AND ".join(terms)}
+    return sqlite_words("films_fts", len(on_key)), {**on_key_values(on_key), "match": " AND ".join(terms)}
+
+
+def on_key_values(patterns: list[str]) -> dict[str, str]:
+    return {f"on_key_{n}": pattern for n, pattern in enumerate(patterns)}
+
+
+def pair_terms(whole: dict[str, bool]) -> list[str]:
+    """The query's words two at a time, as terms of `films_pairs` (catalog/text.search_pairs):
+    a film holding both words has the pair, so the pairs find the films that may match, few
+    of them, and the key is checked for every word. A word is only paired with one that is
+    not its beginning, nor starts with it: one word of the title could be both."""
+    terms = []
+    for first, second in itertools.combinations(whole, 2):
+        if first.startswith(second) or second.startswith(first):
+            continue
+        if len(first) < PAIRED_PREFIX:
+            first, second = second, first
+        if len(first) < PAIRED_PREFIX:
+            continue
+        if len(second) >= PAIRED_PREFIX:
+            terms.append(f'"{first[:PAIRED_PREFIX]}_{second[:PAIRED_PREFIX]}"')
+        else:
+            terms.append(f'"{first[:PAIRED_PREFIX]}_{second}"' + ("" if whole[second] else "*"))
+    return terms
 
 
 def ranked(candidates: list[Film], key: str, year: int | None) -> list[Film]:

@@ -25,6 +25,25 @@ def folded(text: str) -> str:
     return " ".join("".join(c if c.isalnum() else " " for c in letters).split())
 
 
+PAIRED_PREFIX = 3
+
+
+def search_pairs(key: str) -> str:
+    """Every ordered pair of a folded title's words as one token: the first word's first
+    PAIRED_PREFIX characters (words that long only), "_", the second's. SQLite's search looks
+    up a query's words two at a time in these (catalog/search.py): two common words each
+    name thousands of films, a pair of them a few dozen."""
+    words = key.split()
+    pairs = {
+        f"{first[:PAIRED_PREFIX]}_{second[:PAIRED_PREFIX]}"
+        for i, first in enumerate(words)
+        if len(first) >= PAIRED_PREFIX
+        for j, second in enumerate(words)
+        if i != j
+    }
+    return " ".join(sorted(pairs))
+
+
 def film_details(year: int | None, runtime: int | None, genres: str) -> str:
     """A film's year, runtime and genres as a row shows them: "1995 · 170 min · Action, Crime"."""
     parts = [str(year) if year else "", f"{runtime} min" if runtime else "", genres.replace(",", ", ")]

@@ -9,11 +9,12 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from support import make_settings
 
 from flicklist.app import SchemaOutOfDate, create_app
-from flicklist.db import make_engine
+from flicklist.catalog.search import search
+from flicklist.db import Database, make_engine
 from flicklist.migrations import alembic_config, described_by_the_models, upgrade
 from flicklist.tables import Base, movies, users, viewings
 
@@ -39,6 +40,32 @@ def test_migrating_an_empty_database_gives_exactly_the_schema_the_models_describ
         ),
     )
     assert differences == []
+
+
+def test_a_catalog_loaded_before_the_word_pairs_is_searched_by_them_after(empty_database_url):
+    command.upgrade(alembic_config(empty_database_url), "0014")
+    odyssey = {"imdb_id": "tt0062622", "title": "2001: A Space Odyssey", "search_key": "2001 a space odyssey"}
+    run_sync(
+        empty_database_url,
+        lambda connection: connection.execute(
+            text(
+                "INSERT INTO films (imdb_id, title, original_title, search_key, year, runtime, genres, details, "
+                "votes, rating, kind) VALUES (:imdb_id, :title, :title, :search_key, 1968, 149, 'Sci-Fi', '', "
+                "700000, 83, 'movie')"
+            ),
+            odyssey,
+        ),
+    )
+    upgrade(empty_database_url)
+
+    async def found() -> list[str]:
+        db = Database(empty_database_url)
+        try:
+            return [film.title for film in await search(db, "odyssey spa")]
+        finally:
+            await db.close()
+
+    assert asyncio.run(found()) == ["2001: A Space Odyssey"]
 
 
 def test_migrating_a_database_that_holds_data_loses_nothing(empty_database_url):

@@ -14,6 +14,7 @@ from support import DATA
 from flicklist.catalog.imdb_files import BadFile
 from flicklist.catalog.load import BATCH, load_catalog
 from flicklist.catalog.progress import ProgressBar
+from flicklist.catalog.search import search
 from flicklist.catalog.synthetic import write as write_synthetic
 from flicklist.tables import catalog_loads, films
 
@@ -70,6 +71,16 @@ async def test_loading_again_updates_in_place_and_keeps_ids(app, tmp_path):
     assert all(after[imdb_id][0] == row[0] for imdb_id, row in before.items()), "every id is unchanged"
     again = await load_catalog(db, changed, RATINGS)
     assert (again.added, again.updated) == (0, 0)
+
+
+async def test_a_film_renamed_by_a_reload_is_searched_by_its_new_words_only(app, tmp_path):
+    db = app.state.db
+    await load_catalog(db, BASICS, RATINGS)
+    renamed = tmp_path / "title.basics.tsv"
+    renamed.write_text(BASICS.read_text().replace("Heat Wave\tHeat Wave", "Summer Wave\tSummer Wave"))
+    await load_catalog(db, renamed, RATINGS)
+    assert [film.title for film in await search(db, "wave summer")] == ["Summer Wave"]
+    assert await search(db, "heat wa") == []
 
 
 BROKEN = [
