@@ -39,7 +39,10 @@ QUERIES = [
     ("wave heat", ["Heat Wave (1990)"]),
     ("heat wa", ["Heat Wave (1990)"]),
     ("heathers wave", []),
-    ("heat hea", ["Heat (1995)", "The Heat (2013)", "Heathers (1988)", "Heat (1986)", "Heat Wave (1990)", "Heat (1972)"]),
+    (
+        "heat hea",
+        ["Heat (1995)", "The Heat (2013)", "Heathers (1988)", "Heat (1986)", "Heat Wave (1990)", "Heat (1972)"],
+    ),
     ("space a", ["2001: A Space Odyssey (1968)"]),
     ("a space", ["2001: A Space Odyssey (1968)"]),
     ("odyssey 2", ["2001: A Space Odyssey (1968)"]),
