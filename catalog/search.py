@@ -22,7 +22,7 @@ from sqlalchemy import TextClause, bindparam, func, select, text
 
 from ..db import Database
 from ..tables import catalog_loads, films
-from .text import PAIRED_PREFIX, search_key, words_and_year
+from .text import PAIRED_PREFIXES, search_key, words_and_year
 
 RESULTS = 10
 CANDIDATES = 30
@@ -107,19 +107,22 @@ def pair_terms(whole: dict[str, bool]) -> list[str]:
     """The query's words two at a time, as terms of `films_pairs` (catalog/text.search_pairs):
     a film holding both words has the pair, so the pairs find the films that may match, few
     of them, and the key is checked for every word. A word is only paired with one that is
-    not its beginning, nor starts with it: one word of the title could be both."""
+    not its beginning, nor starts with it: one word of the title could be both. Each pair is
+    looked up one way, the longer word second (where the pair keeps more of it)."""
+    first_length, second_length = PAIRED_PREFIXES
     terms = []
-    for first, second in itertools.combinations(whole, 2):
-        if first.startswith(second) or second.startswith(first):
+    for one, other in itertools.combinations(whole, 2):
+        if one.startswith(other) or other.startswith(one):
             continue
-        if len(first) < PAIRED_PREFIX:
+        first, second = sorted((one, other), key=len)
+        if len(first) < first_length:
             first, second = second, first
-        if len(first) < PAIRED_PREFIX:
-            continue
-        if len(second) >= PAIRED_PREFIX:
-            terms.append(f'"{first[:PAIRED_PREFIX]}_{second[:PAIRED_PREFIX]}"')
+            if len(first) < first_length:
+                continue
+        if len(second) >= second_length:
+            terms.append(f'"{first[:first_length]}_{second[:second_length]}"')
         else:
-            terms.append(f'"{first[:PAIRED_PREFIX]}_{second}"' + ("" if whole[second] else "*"))
+            terms.append(f'"{first[:first_length]}_{second}"' + ("" if whole[second] else "*"))
     return terms
 
 

@@ -25,19 +25,20 @@ def folded(text: str) -> str:
     return " ".join("".join(c if c.isalnum() else " " for c in letters).split())
 
 
-PAIRED_PREFIX = 3
+PAIRED_PREFIXES = (3, 4)
 
 
 def search_pairs(key: str) -> str:
-    """Every ordered pair of a folded title's words as one token: the first word's first
-    PAIRED_PREFIX characters (words that long only), "_", the second's. SQLite's search looks
-    up a query's words two at a time in these (catalog/search.py): two common words each
-    name thousands of films, a pair of them a few dozen."""
+    """Every ordered pair of a folded title's words as one token: the first word's first 3
+    characters (words that long only), "_", the second's first 4 (PAIRED_PREFIXES). SQLite's
+    search looks up a query's words two at a time in these (catalog/search.py): two common
+    words each name thousands of films, a pair of them a few dozen."""
+    first_length, second_length = PAIRED_PREFIXES
     words = key.split()
     pairs = {
-        f"{first[:PAIRED_PREFIX]}_{second[:PAIRED_PREFIX]}"
+        f"{first[:first_length]}_{second[:second_length]}"
         for i, first in enumerate(words)
-        if len(first) >= PAIRED_PREFIX
+        if len(first) >= first_length
         for j, second in enumerate(words)
         if i != j
     }

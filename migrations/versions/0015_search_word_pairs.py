@@ -18,11 +18,11 @@ depends_on = None
 
 BATCH = 10_000
 # Like films_fts (migration 0004), an external-content table kept by triggers. A pair is
-# looked up whole, or by its first 5 or 6 characters when the query's second word is 1 or 2
+# looked up whole, or by its first 5 to 7 characters when the query's second word is 1 to 3
 # characters long; no positions are kept (the search needs none).
 SQLITE_PAIRS = [
     "CREATE VIRTUAL TABLE films_pairs USING fts5(search_pairs, content='films', content_rowid='id', "
-    "tokenize=\"unicode61 tokenchars '_'\", prefix='5 6', detail='none')",
+    "tokenize=\"unicode61 tokenchars '_'\", prefix='5 6 7', detail='none')",
     "CREATE TRIGGER films_pairs_insert AFTER INSERT ON films BEGIN "
     "INSERT INTO films_pairs(rowid, search_pairs) VALUES (new.id, new.search_pairs); END",
     "CREATE TRIGGER films_pairs_delete AFTER DELETE ON films BEGIN "
