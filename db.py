@@ -21,6 +21,7 @@ from .settings import make_private_dir
 
 Row = TypeVar("Row")
 
+LOOP_READER_MMAP_BYTES = 1 << 30
 SQLITE_PRAGMAS = (
     # WAL lets readers run beside a writer; the busy timeout makes writers from several workers
     # queue instead of failing with "database is locked"; SQLite needs foreign keys switched
@@ -276,6 +277,9 @@ class SQLiteConnections:
             # The file is in WAL mode already (the engine's connections set it on connect).
             reader = sqlite3.connect(self.path, isolation_level=None, timeout=0)
             reader.execute("PRAGMA query_only=ON")
+            # Pages read through a memory map rather than copied in by a system call each: a
+            # search visits dozens of films scattered over the table (a sixth of its time).
+            reader.execute(f"PRAGMA mmap_size={LOOP_READER_MMAP_BYTES}")
             self.loop_reader = reader
         return self.loop_reader
 

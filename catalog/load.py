@@ -23,6 +23,7 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -35,6 +36,8 @@ from .text import film_details, search_key, search_pairs
 
 BATCH = 5000
 MERGE_BATCH = 20_000
+SEARCH_INDEXES = ("films_fts", "films_pairs")
+INDEX_MERGE_PAGES = 500
 Progress = Callable[[str, float, int], None]  # (what, fraction of the file read, lines read)
 
 staging_tables = MetaData()
@@ -187,6 +190,8 @@ async def merge(connection: AsyncConnection, staged: int, source: Path, lines: i
         await connection.commit()
         if progress:
             progress("merging", min(1.0, (lo + MERGE_BATCH) / staged), lines)
+    if connection.dialect.name == "sqlite":
+        await merge_search_indexes(connection)
     after = (await connection.execute(FILM_COUNT)).scalar_one()
     added = after - before
     await connection.execute(
@@ -196,6 +201,22 @@ async def merge(connection: AsyncConnection, staged: int, source: Path, lines: i
     )
     await connection.commit()
     return LoadResult(films=after, added=added, updated=changed - added, lines=lines)
+
+
+async def merge_search_indexes(connection: AsyncConnection) -> None:
+    """SQLite's search indexes, written in many pieces by the merge, made whole again: a
+    search then reads one list per word, not one per piece (a tenth faster). FTS5's 'merge'
+    does it a step at a time, each its own short transaction, and has finished when a step
+    changes less than two rows (SQLite's documentation of the command)."""
+    driver = (await connection.get_raw_connection()).driver_connection
+    for index in SEARCH_INDEXES:
+        step = text(f"INSERT INTO {index}({index}, rank) VALUES ('merge', -{INDEX_MERGE_PAGES})")
+        while True:
+            changes = driver.total_changes
+            await connection.execute(step)
+            await connection.commit()
+            if driver.total_changes - changes < 2:
+                break
 
 
 async def stage(connection: AsyncConnection, table: Table, rows, file: DatasetFile, what: str, progress) -> int:
