@@ -2,11 +2,12 @@
 titles holding every word (as a word or the start of one), popular films (votes) first;
 a year at the end ("heat 1995", "Heat (1995)") narrows to that year.
 
-Each database finds the candidates with its own index (SQLite: FTS5; PostgreSQL: a tsvector
-GIN index), both over the same folded `search_key`, and takes the first CANDIDATES in id
-order: the loader numbers a catalog's films most-voted first, so these are about the most
-popular, and FTS5 yields them in that order without sorting every match (a common word
-matches a hundred thousand films). The ranking is done here, so both databases agree.
+Each database finds the candidates with its own index (SQLite: FTS5, over the words, and for
+two words or more over their pairs; PostgreSQL: a tsvector GIN index), all over the same
+folded `search_key`, and takes the first CANDIDATES in id order: the loader numbers a
+catalog's films most-voted first, so these are about the most popular, and FTS5 yields them
+in that order without sorting every match (a common word matches a hundred thousand films).
+The ranking is done here, so both databases agree.
 
 Each worker keeps the results of recent searches (`SearchCache`) for as long as the catalog
 is the one they were found in: people typing the same beginnings ("the", "star w") are
