@@ -173,7 +173,7 @@ async def search(db: Database, query: str) -> list[Film]:
 
 
 async def candidates(db: Database, key: str, year: int | None) -> list[Film]:
-    exact = await db.fetch_all(EXACT, key=key)
+    exact = await db.fetch_all_mapped(EXACT, key=key)
     query, values = words_query(db.engine.dialect.name, key)
-    words = await db.fetch_all(query, **values, limit=CANDIDATES)
+    words = await db.fetch_all_mapped(query, **values, limit=CANDIDATES)
     return [Film(*row) for row in (*exact, *words) if year is None or row[2] == year]

@@ -25,7 +25,8 @@ async def record_statements(db: Database, statements: list[str]) -> None:
         event.listen(engine.sync_engine, "checkout", lambda dbapi, *_: dbapi.driver_connection.add_query_logger(log))
         return
     event.listen(engine.sync_engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
-    db.sqlite.reader_on_loop().set_trace_callback(statements.append)
+    for mapped in (False, True):
+        db.sqlite.reader_on_loop(mapped).set_trace_callback(statements.append)
     for connection in await db.sqlite.threads():
         await connection.set_trace_callback(statements.append)
 
