@@ -1,14 +1,14 @@
 """Accounts: register, log in, log out, sessions, and who is logged in: the login wall's
 policy (its open paths, how a visitor is turned away), plumbed in by middleware/login_wall.py."""
 
-import hashlib
 import secrets
-import unicodedata
 from dataclasses import dataclass
+from functools import partial
+from typing import NamedTuple
 from urllib.parse import quote, urlsplit
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import ColumnElement, bindparam, delete, exists, insert, or_, select, update
+from sqlalchemy import bindparam, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.requests import Request
@@ -16,9 +16,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .admin import invitations, registration
+from .catalog.text import clean_text
 from .db import Database
-from .security import address_limits, events, last_seen, throttle
+from .recovery import mails
+from .security import account_links, address_limits, events, last_seen, throttle
 from .security.device_cookie import device_nonce, remember_device
+from .security.link_tokens import secret_hash
 from .security.passwords import (
     DUMMY_HASH,
     NO_PASSWORD,
@@ -27,9 +30,13 @@ from .security.passwords import (
     hash_password,
     verify_password,
 )
-from .tables import login_sessions, now, oidc_identities, passkeys, totp_secrets, users
+from .security.second_factors import has_second_factor, has_second_factor_of
+from .tables import login_sessions, now, oidc_identities, users
+from .web.client import client_address
+from .web.errors import too_many_attempts
 from .web.flash import flash
-from .web.forms import clean_text, form_fields, refuse_form
+from .web.forms import form_fields, refuse_form
+from .web.redirects import safe_next
 from .web.rendering import error_response, go_to, is_htmx, page
 
 LOGIN_FAILED = "Email or password is incorrect."
@@ -42,25 +49,31 @@ OPEN_PATHS = (
     "/login/passkey/options",
     "/login/oidc",
     "/login/oidc/callback",
+    "/password/forgot",
+    "/password/reset",
+    "/email/confirm",
+    "/email/unverified",
+    "/email/resend",
 )
-# /s/: share links, which answer anyone holding one (features/shared_lists.py).
-OPEN_PREFIXES = ("/static/", "/s/")
+# /s/: share links, which answer anyone holding one (features/shared_lists.py); the others:
+# links mailed or handed over to get into an account (features/password_reset.py,
+# features/email_address.py), which move their token into the session.
+OPEN_PREFIXES = ("/static/", "/s/", "/password/reset/", "/email/confirm/")
 
 
 @dataclass(frozen=True)
 class CurrentUser:
     id: int
     email: str
-    has_second_factor: bool = False
     # FLICKLIST_REQUIRE_MFA is on and this account has no second factor yet: until it adds one,
     # it sees only the pages that add one (`confine`).
     must_add_second_factor: bool = False
-    # Films on each list, as the navigation shows them.
+    # Films on each list, as the navigation of every page shows them (columns of the user's
+    # row, which the session lookup reads anyway).
     watchlist_films: int = 0
     watched_films: int = 0
     is_admin: bool = False
-    # Moves at every change to the account's diary: the stats page's figures are kept until it does.
-    diary_version: int = 0
+    own_lists: int = 0  # how many lists of their own: a page asks which hold its films only if some
 
 
 def normalise_email(email: str) -> str | None:
@@ -80,38 +93,25 @@ def check_email(email: str) -> str | None:
     return None
 
 
-NEXT_MAX = 2000
 PASSWORDS_DIFFER = "Passwords did not match. Type your password here again, then once more under “Password again”."
-
-
-def safe_next(target: str | None) -> str:
-    """Where to go after login: only a path on this site, never another host in disguise,
-    and nothing a header could not carry (control or invisible characters, an endless URL)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/"
-    if len(target) > NEXT_MAX or any(unicodedata.category(character)[0] == "C" for character in target):
-        return "/"
-    parts = urlsplit(target)
-    return target if not parts.scheme and not parts.netloc else "/"
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 async def start_session(request: Request, user_id: int) -> None:
     """Log in: a fresh session, so nothing the browser held before carries over. Called last,
     once the response is made, so a request that fails leaves no session behind. Whoever
-    just proved who they are counts as confirmed (`confirmed_recently`)."""
+    just proved who they are counts as confirmed (`confirmed_recently`). Someone who could log
+    in did not need the password reset links pending for them, and they end, as Django's do."""
     token = secrets.token_urlsafe(32)
     timestamp = now()
     async with request.app.state.db.transaction() as connection:
         await connection.execute(
             insert(login_sessions).values(
-                token_hash=token_hash(token), user_id=user_id, created_at=timestamp, last_seen_at=timestamp
+                token_hash=secret_hash(token), user_id=user_id, created_at=timestamp, last_seen_at=timestamp
             )
         )
-        await connection.execute(update(users).where(users.c.id == user_id).values(last_seen_at=timestamp))
+        seen = update(users).where(users.c.id == user_id).values(last_seen_at=timestamp).returning(users.c.email)
+        email = (await connection.execute(seen)).scalar_one()
+        await account_links.revoke_all(connection, user_id, email, (account_links.RESET,), "logged in")
     request.session.clear()
     request.session["sid"] = token
     confirm_identity(request)
@@ -130,24 +130,12 @@ def confirmed_recently(request: Request) -> bool:
     return isinstance(confirmed_at, int) and now() - confirmed_at <= CONFIRMATION_SECONDS
 
 
-async def end_sessions(connection: AsyncConnection, user_id: int, keep_token: str | None = None) -> None:
-    """Log a user out everywhere, or everywhere but the browser holding `keep_token`."""
-    query = delete(login_sessions).where(login_sessions.c.user_id == user_id)
-    if keep_token is not None:
-        query = query.where(login_sessions.c.token_hash != token_hash(keep_token))
-    await connection.execute(query)
-
-
-def has_second_factor_of(user_id) -> ColumnElement[bool]:
-    return or_(exists().where(passkeys.c.user_id == user_id), exists().where(totp_secrets.c.user_id == user_id))
-
-
 END_SESSION = delete(login_sessions).where(login_sessions.c.token_hash == bindparam("hashed"))
 
 
 async def end_session(connection: AsyncConnection, token: str) -> None:
     """Log out the one browser holding `token`."""
-    await connection.execute(END_SESSION, {"hashed": token_hash(token)})
+    await connection.execute(END_SESSION, {"hashed": secret_hash(token)})
 
 
 SESSION_LOOKUP = (
@@ -156,26 +144,22 @@ SESSION_LOOKUP = (
         users.c.email,
         login_sessions.c.created_at,
         login_sessions.c.last_seen_at,
-        has_second_factor_of(users.c.id),
         users.c.watchlist_films,
         users.c.watched_films,
         users.c.is_admin,
-        users.c.diary_version,
+        users.c.own_lists,
     )
     .join(users, users.c.id == login_sessions.c.user_id)
     .where(login_sessions.c.token_hash == bindparam("token_hash"), users.c.disabled_at.is_(None))
 )
-HAS_SECOND_FACTOR = select(has_second_factor_of(bindparam("user_id")))
+# With FLICKLIST_REQUIRE_MFA, whether the account has a second factor yet (`confine`).
+SESSION_LOOKUP_REQUIRING_MFA = SESSION_LOOKUP.add_columns(has_second_factor_of(users.c.id))
 HAS_PASSWORD = select(users.c.password_hash != NO_PASSWORD).where(users.c.id == bindparam("user_id"))
 
 
 async def has_password(db: Database, user_id: int) -> bool:
     """False for an account made through single sign-on, which signs in there alone."""
     return bool((await db.fetch_all(HAS_PASSWORD, user_id=user_id))[0][0])
-
-
-async def has_second_factor(db: Database, user_id: int) -> bool:
-    return bool((await db.fetch_all(HAS_SECOND_FACTOR, user_id=user_id))[0][0])
 
 
 async def current_user(request: Request) -> CurrentUser | None:
@@ -186,12 +170,16 @@ async def current_user(request: Request) -> CurrentUser | None:
         return None
     db: Database = request.app.state.db
     settings = request.app.state.settings
-    hashed = token_hash(token)
-    rows = await db.fetch_all(SESSION_LOOKUP, token_hash=hashed)
+    hashed = secret_hash(token)
+    lookup = SESSION_LOOKUP_REQUIRING_MFA if settings.require_mfa else SESSION_LOOKUP
+    rows = await db.fetch_all(lookup, token_hash=hashed)
     if not rows:
         request.session.pop("sid")
         return None
-    user_id, email, created_at, last_seen_at, second_factor, watchlist_films, watched_films, is_admin, version = rows[0]
+    # The last column, whether the account has a second factor, is read only under FLICKLIST_REQUIRE_MFA.
+    user_id, email, created_at, last_seen_at, watchlist_films, watched_films, is_admin, own_lists, *second_factor = (
+        rows[0]
+    )
     timestamp = now()
     expired = (
         timestamp - last_seen_at > settings.session_idle_seconds
@@ -207,12 +195,11 @@ async def current_user(request: Request) -> CurrentUser | None:
     return CurrentUser(
         user_id,
         email,
-        has_second_factor=bool(second_factor),
-        must_add_second_factor=settings.require_mfa and not second_factor,
+        must_add_second_factor=settings.require_mfa and not second_factor[0],
         watchlist_films=watchlist_films,
         watched_films=watched_films,
         is_admin=bool(is_admin),
-        diary_version=version,
+        own_lists=own_lists,
     )
 
 
@@ -227,11 +214,6 @@ def confine(request: Request, user: CurrentUser | None) -> Response | None:
         return None
     flash(request, "Add a second factor (a passkey or an authenticator app) to go on using FlickList.", "error")
     return go_to(request, "/account")
-
-
-def not_found(request: Request) -> Response:
-    """What a page that exists only for admins answers anyone else: as if it did not exist."""
-    return error_response(request, 404, "That page does not exist.")
 
 
 def turn_away(request: Request) -> Response:
@@ -261,7 +243,9 @@ async def sign_up_context(request: Request) -> dict:
 
 
 async def register_page(request: Request) -> Response:
-    return page(request, "templates/register.html", await sign_up_context(request))
+    # A sign-up refused without JavaScript comes back with each error beside its field, as htmx shows it.
+    errors = request.session.pop("register_errors", {})
+    return page(request, "templates/register.html", {**await sign_up_context(request), "errors": errors})
 
 
 async def register(request: Request) -> Response:
@@ -287,17 +271,74 @@ async def register(request: Request) -> Response:
         if wait := await address_limits.reserve(db, address_limits.SIGNUPS, client, per_hour):
             return too_many_attempts(request, wait, "Too many new accounts from your network")
         email = normalise_email(fields["email"])
-        created = await create_user(db, email, fields["password"], invitation)
+        created = await create_user(db, email, fields["password"], invitation, awaiting=settings.verify_email)
+        # Counted whatever the outcome: given back for a taken email, the count would let
+        # the form tell which emails have accounts, without limit.
+        if created == EMAIL_TAKEN and settings.verify_email:
+            return await answer_taken_address(request, email, fields["password"])
+        # Without mail there is no other way to tell the person the address has an account, so
+        # the form says so (as it says to anyone trying addresses, at SIGNUPS a client an hour).
         if isinstance(created, str):
-            await address_limits.give_back(db, address_limits.SIGNUPS, client, per_hour)
             errors["email" if created == EMAIL_TAKEN else "invite"] = created
     if not isinstance(created, int):
         kept = {"email": fields["email"], "invite": fields["invite"]}
+        if not is_htmx(request):
+            request.session["register_errors"] = {field: message for field, message in errors.items() if message}
         return await refuse_form(request, "/register", "partials/register_form.html", kept, errors, context)
+    if settings.verify_email:
+        request.app.state.outbox.post(partial(mails.address_check, db, settings, created))
+        return await_address(request, created, email, welcome_awaiting(email))
     response = go_to(request, "/")
     await start_session(request, created)
     flash(request, f"Welcome to FlickList, {email}! Add the first movie you want to see.", "success")
     return response
+
+
+def welcome_awaiting(email: str) -> str:
+    return f"Welcome to FlickList! A link is on its way to {email}."
+
+
+async def answer_taken_address(request: Request, email: str, password: str) -> Response:
+    """A sign-up under FLICKLIST_VERIFY_EMAIL with an address that has an account is answered
+    as a new account is, in about its time (the password hashed all the same), and the
+    account's owner is mailed instead (recovery.mails.sign_up_with_address_in_use): the form
+    must not tell anyone which addresses have accounts when “Forgot your password?” does not."""
+    db, settings = request.app.state.db, request.app.state.settings
+    await hash_password(password)
+    account = await db.fetch_all(USER_BY_EMAIL, email=email)
+    request.app.state.outbox.post(partial(mails.sign_up_with_address_in_use, db, settings, email))
+    user_id = account[0][0] if account else 0
+    return await_address(request, user_id, email, welcome_awaiting(email), password_given=False)
+
+
+AWAITING_ADDRESS = "awaiting_address"  # the session of a browser whose account awaits its address's proof
+
+
+def await_address(request: Request, user_id: int, email: str, message: str, password_given: bool = True) -> Response:
+    """An account that must prove its address first (FLICKLIST_VERIFY_EMAIL) gets no session:
+    the browser goes to the page that says to open the mailed link, and can send another.
+    Not `password_given` (a sign-up with a taken address): the page looks the same, but its
+    resend mails nothing, since the account may be a squatter's awaiting the owner's click."""
+    request.session.clear()
+    # 1 or 0, not true or false: the encrypted session's length must not tell the two apart.
+    request.session[AWAITING_ADDRESS] = {"user": user_id, "email": email, "password": int(password_given)}
+    flash(request, f"{message} Open it to finish making your account.", "success")
+    return go_to(request, "/email/unverified")
+
+
+class AwaitingAddress(NamedTuple):
+    user_id: int
+    email: str
+    password_given: bool
+
+
+def awaiting_address(request: Request) -> AwaitingAddress | None:
+    """The account this browser signed up, gave the password of or tried to sign up again,
+    awaiting its address's proof."""
+    awaiting = request.session.get(AWAITING_ADDRESS)
+    if not isinstance(awaiting, dict):
+        return None
+    return AwaitingAddress(awaiting["user"], awaiting["email"], bool(awaiting.get("password", 1)))
 
 
 USER_BY_EMAIL = select(users.c.id, users.c.email, users.c.password_hash).where(users.c.email == bindparam("email"))
@@ -311,6 +352,7 @@ async def create_user(
     invitation: str | None = None,
     admin: bool = False,
     identity: tuple[str, str] | None = None,
+    awaiting: bool = False,
 ) -> int | str:
     """The new user's id, or the sentence saying why there is none (the email has an account;
     the invitation, when one is needed, cannot be used). No password: an account that signs
@@ -328,7 +370,13 @@ async def create_user(
             first = ~select(users.c.id).limit(1).exists()
             result = await connection.execute(
                 insert(users)
-                .values(email=email, password_hash=password_hash, created_at=now(), is_admin=or_(first, admin))
+                .values(
+                    email=email,
+                    password_hash=password_hash,
+                    created_at=now(),
+                    is_admin=or_(first, admin),
+                    awaiting_verification=awaiting,
+                )
                 .returning(users.c.id)
             )
             user_id = result.scalar_one()
@@ -362,16 +410,6 @@ async def login_page(request: Request) -> Response:
     return page(request, "templates/login.html", {"next": next_url, "why": logging_in_for(next_url)})
 
 
-def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
-def too_many_attempts(request: Request, wait: int, what: str = "Too many attempts") -> Response:
-    response = error_response(request, 429, f"{what}, try again in {wait} s.")
-    response.headers["Retry-After"] = str(wait)
-    return response
-
-
 async def throttled_password_check(
     request: Request, account: str, user_id: int | None, password_hash: str | None, password: str
 ) -> bool | Response:
@@ -394,6 +432,34 @@ async def throttled_password_check(
     return True
 
 
+WRONG_PASSWORD = "That is not your current password."
+PASSWORD_HASH = select(users.c.password_hash).where(users.c.id == bindparam("user_id"))
+
+
+async def current_password_matches(request: Request, password: str) -> bool | Response:
+    """Checks the password typed to confirm a change, throttled like a login, since a borrowed
+    session could otherwise guess it at leisure. A Response means: too many tries."""
+    user = request.state.user
+    [(stored,)] = await request.app.state.db.fetch_all(PASSWORD_HASH, user_id=user.id)
+    return await throttled_password_check(request, user.email, user.id, stored, password)
+
+
+async def renew_session(request: Request) -> None:
+    """After a change to how the account is protected: this browser gets a new session (and
+    CSRF token), so a copy of its cookie taken before the change is worthless."""
+    async with request.app.state.db.transaction() as connection:
+        await end_session(connection, request.session["sid"])
+    await start_session(request, request.state.user.id)
+
+
+async def rotate_session(request: Request, message: str) -> Response:
+    """renew_session(), then back to the account page, reloaded to pick the new token up."""
+    response = go_to(request, "/account")
+    await renew_session(request)
+    flash(request, message, "success")
+    return response
+
+
 async def login(request: Request) -> Response:
     db: Database = request.app.state.db
     if request.app.state.settings.oidc_only:
@@ -402,6 +468,12 @@ async def login(request: Request) -> Response:
     fields["next"] = safe_next(request.query_params.get("next") or fields["next"])
     email = normalise_email(fields["email"])
     account = email or fields["email"].strip().casefold()
+    login_url = "/login" if fields["next"] == "/" else f"/login?next={quote(fields['next'])}"
+    kept = {"email": fields["email"], "next": fields["next"]}
+    if not account or not fields["password"]:
+        # Nothing to guess with: neither counted by the throttle nor checked against a hash.
+        blank = {"email": "Enter your email."} if not account else {"password": "Enter your password."}
+        return await refuse_form(request, login_url, "partials/login_form.html", kept, blank)
     rows = await db.fetch_all(USER_BY_EMAIL, email=email) if email is not None else []
     user_id, _, password_hash = rows[0] if rows else (None, None, None)
     checked = await throttled_password_check(request, account, user_id, password_hash, fields["password"])
@@ -411,16 +483,22 @@ async def login(request: Request) -> Response:
     if isinstance(checked, Response):
         return checked
     if not checked:
-        login_url = "/login" if fields["next"] == "/" else f"/login?next={quote(fields['next'])}"
-        kept = {"email": fields["email"], "next": fields["next"]}
         return await refuse_form(request, login_url, "partials/login_form.html", kept, {"password": LOGIN_FAILED})
     return await first_factor_given(request, user_id, "password", fields["next"])
 
 
+AWAITING = select(users.c.email).where(users.c.id == bindparam("user_id"), users.c.awaiting_verification)
+
+
 async def first_factor_given(request: Request, user_id: int, how: str, next_url: str) -> Response:
-    """The password (or single sign-on, `how`) is right: an account with a second factor is
-    asked for it next (/login/verify); any other is logged in."""
-    if await has_second_factor(request.app.state.db, user_id):
+    """The password (or single sign-on, `how`) is right: an account still to prove its address
+    is sent to do that; one with a second factor is asked for it next (/login/verify); any
+    other is logged in."""
+    db = request.app.state.db
+    if request.app.state.settings.verify_email and (awaiting := await db.fetch_all(AWAITING, user_id=user_id)):
+        email = awaiting[0][0]
+        return await_address(request, user_id, email, f"{email} is not confirmed yet: a link was mailed there.")
+    if await has_second_factor(db, user_id):
         request.session.clear()
         request.session[PENDING_LOGIN] = {"user": user_id, "since": now(), "next": next_url, "how": how}
         return go_to(request, "/login/verify")

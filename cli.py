@@ -10,15 +10,16 @@ import time
 from pathlib import Path
 
 import uvicorn
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.exc import DBAPIError
 from starlette.applications import Starlette
 from uvicorn.main import STARTUP_FAILURE
 from uvicorn.supervisors import Multiprocess
 
-from . import auth, backups
-from .admin import accounts, audit
+from . import account_changes, auth, backups
+from .admin import accounts
 from .app import SchemaOutOfDate, create_app, ensure_schema
+from .catalog import load_record
 from .catalog.imdb_files import BadFile
 from .catalog.link import link_all
 from .catalog.load import load_catalog
@@ -26,26 +27,30 @@ from .catalog.progress import ProgressBar
 from .db import Database, UnsupportedDatabaseURL
 from .migrations import current_revision, head_revision, upgrade
 from .posters import store as poster_store
-from .security.passwords import check_password, hash_password
+from .security import account_links, audit
+from .security.passwords import check_password
 from .settings import InvalidSetting, load_settings
 from .tables import catalog_loads, film_posters, passkeys, recovery_codes, totp_secrets, users
-from .web.http_protocol import BoundedHeadProtocol
+from .web.access_log import hide_secrets_in_access_log
+from .web.http_protocol import BoundedHeadProtocol, ServeConfig
 
 
 def tune_garbage_collector() -> None:
     """Once per process, after start-up: what is loaded by then lives as long as the process,
     and frozen, the collector stops scanning it again; a page allocates thousands of
     short-lived objects, so the youngest generation is collected every 20,000 allocations
-    rather than every 700. What each bought: README, "Where the time went"."""
+    rather than every 700. What each bought: bench/results.md, "Where the time went"."""
     gc.freeze()
     gc.set_threshold(20_000, 10, 10)
 
 
 def served_app() -> Starlette:
     """The app as `flicklist serve` runs it in each worker process, with the process-wide
-    tuning that a library user of `create_app()` may not want (FLICKLIST_TUNE_GC=0 turns it off)."""
+    tuning that a library user of `create_app()` may not want (FLICKLIST_TUNE_GC=0 turns it off),
+    and an access log that shows no link's secret."""
     settings = load_settings()
     app = create_app(settings)
+    hide_secrets_in_access_log()
     if settings.tune_gc:
         tune_garbage_collector()
     return app
@@ -58,7 +63,7 @@ def serve(args: argparse.Namespace) -> int:
     asyncio.run(with_database(lambda db: ensure_schema(db, settings)))
     # X-Forwarded-Proto/-For are believed only from the proxies the configuration names.
     trusted_proxies = settings.trusted_proxies
-    config = uvicorn.Config(
+    config = ServeConfig(
         "flicklist.cli:served_app",
         factory=True,
         host=args.host,
@@ -66,13 +71,18 @@ def serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         proxy_headers=bool(trusted_proxies),
         forwarded_allow_ips=trusted_proxies or None,
-        access_log=args.access_log,
+        # On unless FLICKLIST_ACCESS_LOG=0 or --no-access-log (what it costs a request: issue 31).
+        access_log=args.access_log and settings.access_log,
         # Limits against slow or greedy clients: idle keep-alive connections closed after a few
-        # seconds, a 503 past max_connections, and request heads past max_header_bytes refused.
+        # seconds, a 503 past max_connections, request heads past max_header_bytes refused, a 408
+        # for a head slower than head_timeout_seconds, a 503 past max_connections_per_client.
         http=BoundedHeadProtocol,
         h11_max_incomplete_event_size=settings.max_header_bytes,
         timeout_keep_alive=settings.keep_alive_seconds,
         limit_concurrency=settings.max_connections,
+        head_timeout_seconds=settings.head_timeout_seconds,
+        connections_per_client=settings.max_connections_per_client,
+        trusted_proxies=trusted_proxies,
     )
     if args.workers > 1:
         # uvicorn's own run() ends with exit 0 when a worker fails to start; its supervisor
@@ -163,18 +173,20 @@ IS_ADMIN = select(users.c.is_admin).where(users.c.id == bindparam("user_id"))
 USER_ID = select(users.c.id).where(users.c.email == bindparam("email"))
 
 
+async def account_id(db: Database, email: str) -> int:
+    rows = await db.fetch_all(USER_ID, email=auth.normalise_email(email))
+    if not rows:
+        raise CommandError(f"No account for {email}.")
+    return rows[0][0]
+
+
 def set_admin(args: argparse.Namespace, is_admin: bool) -> None:
     async def work(db: Database):
+        user_id = await account_id(db, args.email)
         async with db.transaction() as connection:
-            found = (await connection.execute(USER_ID, {"email": auth.normalise_email(args.email)})).first()
-            if found is None:
-                raise CommandError(f"No account for {args.email}.")
-            await accounts.set_admin(connection, audit.COMMAND_LINE, found.id, is_admin)
+            await accounts.set_admin(connection, audit.COMMAND_LINE, user_id, is_admin)
 
-    try:
-        asyncio.run(with_database(work))
-    except accounts.Refused as refusal:
-        raise CommandError(str(refusal)) from None
+    asyncio.run(with_database(work))
 
 
 def users_promote(args: argparse.Namespace) -> int:
@@ -189,22 +201,14 @@ def users_demote(args: argparse.Namespace) -> int:
     return 0
 
 
-DELETE_USER = delete(users).where(users.c.email == bindparam("email")).returning(users.c.id)
-
-
 def users_delete(args: argparse.Namespace) -> int:
-    email = auth.normalise_email(args.email)
-
     async def work(db: Database):
+        user_id = await account_id(db, args.email)
         async with db.transaction() as connection:
-            deleted = (await connection.execute(DELETE_USER, {"email": email})).first()
-            if deleted is not None:
-                await audit.record(connection, audit.COMMAND_LINE, "deleted account", email)
-            return deleted
+            return await account_changes.delete_account(connection, user_id, by=audit.COMMAND_LINE)
 
-    if asyncio.run(with_database(work)) is None:
-        raise CommandError(f"No account for {args.email}.")
-    print(f"Deleted {args.email} and their movies.")
+    email, films = asyncio.run(with_database(work))
+    print(f"Deleted {email} and their {films:,} films.")
     return 0
 
 
@@ -214,23 +218,51 @@ def users_set_password(args: argparse.Namespace) -> int:
         raise CommandError(error)
 
     async def work(db: Database):
-        password_hash = await hash_password(password)
-        async with db.transaction() as connection:
-            query = (
-                update(users)
-                .where(users.c.email == auth.normalise_email(args.email))
-                .values(password_hash=password_hash)
-                .returning(users.c.id)
-            )
-            user = (await connection.execute(query)).first()
-            if user is not None:
-                await auth.end_sessions(connection, user.id)
-                await audit.record(connection, audit.COMMAND_LINE, "set password", auth.normalise_email(args.email))
-            return user
+        user_id = await account_id(db, args.email)
+        return await account_changes.set_password(db, user_id, password, by=audit.COMMAND_LINE)
 
-    if asyncio.run(with_database(work)) is None:
-        raise CommandError(f"No account for {args.email}.")
-    print(f"Password changed for {args.email}; their sessions are logged out.")
+    email, ended = asyncio.run(with_database(work))
+    print(f"Password changed for {email}; their sessions are logged out ({ended:,} ended).")
+    return 0
+
+
+def users_end_sessions(args: argparse.Namespace) -> int:
+    async def work(db: Database):
+        user_id = await account_id(db, args.email)
+        async with db.transaction() as connection:
+            return await account_changes.end_sessions(connection, user_id, by=audit.COMMAND_LINE)
+
+    email, ended = asyncio.run(with_database(work))
+    print(f"{email} is logged out everywhere ({ended:,} sessions ended).")
+    return 0
+
+
+def users_reset_link(args: argparse.Namespace) -> int:
+    """A password reset link to hand to the account's owner, as the admin page makes one."""
+    minutes = args.minutes
+    shortest, longest = account_links.MIN_RESET_LINK_MINUTES, account_links.MAX_RESET_LINK_MINUTES
+    if not shortest <= minutes <= longest:
+        raise CommandError(f"--minutes goes from {shortest} to {longest:,} (7 days).")
+    settings = load_settings()
+
+    async def work(db: Database):
+        user_id = await account_id(db, args.email)
+        async with db.transaction() as connection:
+            email = (await account_changes.target(connection, user_id)).email
+            return email, await account_links.make(
+                connection, user_id, email, account_links.RESET, minutes * 60, audit.COMMAND_LINE
+            )
+
+    email, token = asyncio.run(with_database(work))
+    path = f"/password/reset/{token}"
+    print(f"Password reset link for {email}, good once, for {account_links.lifetime(minutes * 60)}:")
+    if settings.public_origin:
+        print(f"{settings.public_origin}{path}")
+    else:
+        print(
+            f"{path}\n(after this FlickList's address, e.g. https://flicklist.example.org{path}: "
+            "set FLICKLIST_PUBLIC_ORIGIN to have it printed whole)"
+        )
     return 0
 
 
@@ -239,21 +271,14 @@ def users_remove_second_factors(args: argparse.Namespace) -> int:
     alone logs them in again, and they add new factors from the account page."""
 
     async def work(db: Database):
+        user_id = await account_id(db, args.email)
         async with db.transaction() as connection:
-            found = (
-                await connection.execute(select(users.c.id).where(users.c.email == auth.normalise_email(args.email)))
-            ).first()
-            if found is None:
-                return None
             for table in (passkeys, totp_secrets, recovery_codes):
-                await connection.execute(delete(table).where(table.c.user_id == found.id))
-            await auth.end_sessions(connection, found.id)
-            email = auth.normalise_email(args.email)
+                await connection.execute(delete(table).where(table.c.user_id == user_id))
+            email, _ = await account_changes.end_sessions(connection, user_id)
             await audit.record(connection, audit.COMMAND_LINE, "removed second factors", email)
-            return found.id
 
-    if asyncio.run(with_database(work)) is None:
-        raise CommandError(f"No account for {args.email}.")
+    asyncio.run(with_database(work))
     print(f"Removed every passkey, authenticator app and recovery code of {args.email}; their sessions are logged out.")
     return 0
 
@@ -262,7 +287,7 @@ def catalog_load(args: argparse.Namespace) -> int:
     for path in (args.basics, args.ratings):
         if path is not None and not path.is_file():
             raise CommandError(f"{path}: no such file.")
-    bar = ProgressBar()
+    bar = ProgressBar(sys.stderr)  # as it is now: a caller of main() may have redirected it since import
     try:
         result = asyncio.run(
             with_database(lambda db: load_catalog(db, args.basics, args.ratings, adult=args.adult, progress=bar))
@@ -292,14 +317,42 @@ POSTER_STATES = select(film_posters.c.state, func.count()).group_by(film_posters
 LAST_LOAD = select(catalog_loads).order_by(catalog_loads.c.id.desc()).limit(1)
 
 
+def at_minute(timestamp: int) -> str:
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(timestamp))
+
+
+def unfinished_load(under_way: load_record.LoadUnderWay, in_use: load_record.CatalogInUse) -> str:
+    started = f"started {at_minute(under_way.started_at)} from {under_way.source}"
+    catalog = f"the catalog in use has {in_use.films:,} films, {in_use.on_lists:,} of them on people's lists"
+    running = under_way.running()
+    if running is None:
+        return f"A load has not finished ({started} on {under_way.host}, which alone can tell if it runs): {catalog}."
+    if running:
+        return f"A load is under way ({started}, process {under_way.process}): {catalog}."
+    stopped = (
+        "it stopped while merging its films in"
+        if under_way.stage == load_record.MERGING
+        else "it stopped while reading its files, before changing the catalog"
+    )
+    return f"The last load did not finish ({started}; {stopped}): {catalog}. Run `flicklist catalog load` again."
+
+
 def catalog_status(args: argparse.Namespace) -> int:
-    rows = asyncio.run(with_database(lambda db: db.fetch_all(LAST_LOAD)))
-    if not rows:
+    async def look(db: Database):
+        return await db.fetch_all(LAST_LOAD), await load_record.under_way(db), await load_record.in_use(db)
+
+    rows, under_way, in_use = asyncio.run(with_database(look))
+    if not rows and under_way is None:
         print("No catalog loaded: titles are kept as typed. Load one with `flicklist catalog load`.")
         return 0
-    _, loaded_at, source, added, updated, count = rows[0]
-    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(loaded_at))
-    print(f"{count:,} films, last loaded {when} from {source} ({added:,} added, {updated:,} updated).")
+    if under_way is not None:
+        print(unfinished_load(under_way, in_use))
+    if rows:
+        _, loaded_at, source, added, updated, count = rows[0]
+        last = (
+            f"{count:,} films, last loaded {at_minute(loaded_at)} from {source} ({added:,} added, {updated:,} updated)."
+        )
+        print(last if under_way is None else f"The last load that finished: {last}")
     if not load_settings().tmdb_api_key:
         print("Posters: placeholders only (FLICKLIST_TMDB_API_KEY is not set).")
         return 0
@@ -336,7 +389,10 @@ def parser() -> argparse.ArgumentParser:
     serve_parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     serve_parser.add_argument("--workers", type=int, default=int(os.environ.get("WORKERS", "1")))
     serve_parser.add_argument(
-        "--no-access-log", dest="access_log", action="store_false", help="do not log each request"
+        "--no-access-log",
+        dest="access_log",
+        action="store_false",
+        help="do not log each request, whatever FLICKLIST_ACCESS_LOG says",
     )
     serve_parser.set_defaults(run=serve)
 
@@ -352,7 +408,9 @@ def parser() -> argparse.ArgumentParser:
     load.add_argument("--ratings", type=Path, help="title.ratings.tsv.gz, for votes and ratings")
     load.add_argument("--adult", action="store_true", help="keep adult titles too")
     load.set_defaults(run=catalog_load)
-    catalog.add_parser("status", help="how many films, and when they were loaded").set_defaults(run=catalog_status)
+    catalog.add_parser(
+        "status", help="how many films, when they were loaded, and a load that did not finish"
+    ).set_defaults(run=catalog_status)
     catalog.add_parser("link", help="link every free-text entry whose title names exactly one film").set_defaults(
         run=catalog_link
     )
@@ -372,11 +430,23 @@ def parser() -> argparse.ArgumentParser:
     create.add_argument("email")
     create.add_argument("--admin", action="store_true", help="make it an admin")
     create.set_defaults(run=users_create)
+    reset_link = user_commands.add_parser(
+        "reset-link", help="print a one-time link that sets a new password (ends the account's sessions when used)"
+    )
+    reset_link.add_argument("email")
+    reset_link.add_argument(
+        "--minutes",
+        type=int,
+        default=account_links.RESET_LINK_MINUTES,
+        help=f"how long it works (default {account_links.RESET_LINK_MINUTES})",
+    )
+    reset_link.set_defaults(run=users_reset_link)
     for name, run, help_text in (
         ("delete", users_delete, "delete an account and its movies"),
         ("promote", users_promote, "make an account an admin"),
         ("demote", users_demote, "make an admin an ordinary account"),
         ("set-password", users_set_password, "set a password and end that user's sessions"),
+        ("end-sessions", users_end_sessions, "log an account out of every browser"),
         (
             "remove-second-factors",
             users_remove_second_factors,
@@ -393,7 +463,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except (CommandError, UnsupportedDatabaseURL, InvalidSetting, SchemaOutOfDate, backups.BackupRefused) as error:
+    except (
+        CommandError,
+        UnsupportedDatabaseURL,
+        InvalidSetting,
+        SchemaOutOfDate,
+        backups.BackupRefused,
+        account_changes.Refused,
+    ) as error:
         print(f"flicklist: {error}", file=sys.stderr)
     except (EOFError, KeyboardInterrupt):
         print("flicklist: stopped before it was done.", file=sys.stderr)

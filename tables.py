@@ -57,6 +57,15 @@ class User(Base):
     # Moved on by triggers at every change to the account's viewings (migration 0014): the
     # stats page keeps its figures until it moves.
     diary_version: Mapped[int] = mapped_column(Integer, server_default="0")
+    # When the address was last proved by opening a link mailed to it (recovery/addresses.py).
+    email_verified_at: Mapped[int | None] = mapped_column(BigInteger)
+    # Signed up under FLICKLIST_VERIFY_EMAIL and not yet verified: no login until it is, and
+    # removed after FLICKLIST_UNVERIFIED_DAYS.
+    awaiting_verification: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    # An IANA name ("Europe/Paris"): the day a viewing a media server reports is dated by; None is UTC.
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    # How many lists of their own the person has, kept by triggers (migration 0023).
+    own_lists: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class LoginSession(Base):
@@ -90,6 +99,8 @@ class Movie(Base):
     watched_at: Mapped[int | None] = mapped_column(BigInteger)
     # The year as typed or imported, for an entry no catalog film names (the film has its own).
     year: Mapped[int | None] = mapped_column(SmallInteger)
+    # The IMDb id an imported film not in the catalog came with (migration 0017); exported.
+    imdb_id: Mapped[str | None] = mapped_column(String(16))
     # The catalog film this is, if known (then title_key is "film:<id>": see migration 0005).
     film_id: Mapped[int | None] = mapped_column(
         ForeignKey("films.id", ondelete="SET NULL", name="fk_movies_film_id"), index=True
@@ -100,6 +111,8 @@ class Movie(Base):
     list_year: Mapped[int | None] = mapped_column(SmallInteger)
     runtime: Mapped[int | None] = mapped_column(Integer)
     genres: Mapped[str] = mapped_column(String(200), server_default="")
+    # When the person gave the film their heart (a like, as on Letterboxd); None: not liked.
+    liked_at: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Viewing(Base):
@@ -124,6 +137,54 @@ class Viewing(Base):
     created_at: Mapped[int] = mapped_column(BigInteger, default=now)
 
 
+class FilmList(Base):
+    """A list of the person's own making (own_lists/): named, described, ranked or not. `source`
+    is where an import found it ("letterboxd:<slug>"), so that importing the file again finds it."""
+
+    __tablename__ = "film_lists"
+    __table_args__ = (Index("ix_film_lists_user", "user_id", "updated_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(Text, server_default="")
+    ranked: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    source: Mapped[str] = mapped_column(String(300), server_default="")
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    updated_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class FilmListEntry(Base):
+    """A film on a list, at `position`: positions are gapped (own_lists/positions.py), so that a
+    move writes one row. The person's own row of the film (rating, watched) is the movies row
+    with the same `title_key`."""
+
+    __tablename__ = "film_list_entries"
+    __table_args__ = (
+        UniqueConstraint("list_id", "title_key", name="uq_film_list_entries_film"),
+        Index("ix_film_list_entries_order", "list_id", "position", "id"),
+        # Which of a person's lists hold a film: what a row of their watchlist says.
+        Index("ix_film_list_entries_user_film", "user_id", "title_key"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    list_id: Mapped[int] = mapped_column(ForeignKey("film_lists.id", ondelete="CASCADE"))
+    # The list's owner, kept on each entry for that index.
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200))
+    title_key: Mapped[str] = mapped_column(String(200))
+    # The title folded as the catalog folds it (catalog/text.search_key): what sorting by title
+    # and the list's search read.
+    sort_title: Mapped[str] = mapped_column(String(500))
+    year: Mapped[int | None] = mapped_column(SmallInteger)
+    film_id: Mapped[int | None] = mapped_column(
+        ForeignKey("films.id", ondelete="SET NULL", name="fk_film_list_entries_film_id"), index=True
+    )
+    position: Mapped[int] = mapped_column(BigInteger)
+    note: Mapped[str] = mapped_column(Text, server_default="")
+    added_at: Mapped[int] = mapped_column(BigInteger)
+
+
 class Trash(Base):
     """What a person deleted, as JSON, kept for the Undo in the banner (diary/trash.py): a
     movie with its viewings and reviews is more than a signed token in a cookie can carry."""
@@ -138,12 +199,22 @@ class Trash(Base):
 
 class HistoryImport(Base):
     """An import of a film history (history/jobs.py): its entries as read from the file (JSON),
-    where it stands (`matching`, `ready`, `applying`, `done`, `failed`), how far along, and
-    the preview's or the result's counts (JSON). A running one whose `updated_at` stops moving
-    was cut short by a restart; its writes, one transaction, never happened."""
+    where it stands (`reading`, `matching`, `ready`, `applying`, `done`, `failed`,
+    `interrupted`), how far along, and the preview's or the result's counts (JSON). A running
+    one's `updated_at` is its heartbeat: one that stops moving lost its worker."""
 
     __tablename__ = "history_imports"
-    __table_args__ = (Index("ix_history_imports_user", "user_id", "id"),)
+    __table_args__ = (
+        Index("ix_history_imports_user", "user_id", "id"),
+        # An account's import slot: one job at a time reading, matching or applying (migration 0017).
+        Index(
+            "ux_history_imports_running",
+            "user_id",
+            unique=True,
+            sqlite_where=text("state IN ('reading', 'matching', 'applying')"),
+            postgresql_where=text("state IN ('reading', 'matching', 'applying')"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -210,6 +281,19 @@ class RecoveryCode(Base):
     used_at: Mapped[int | None] = mapped_column(BigInteger)
 
 
+class WebauthnChallenge(Base):
+    """A WebAuthn challenge handed to one browser (security/passkeys.py), spent by the statement
+    that accepts its answer; the session holds a random reference, only its SHA-256 is kept."""
+
+    __tablename__ = "webauthn_challenges"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(12))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    challenge: Mapped[bytes] = mapped_column(LargeBinary)
+    expires_at: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
 class SecurityEvent(Base):
     """What happened to an account's sign-in security, shown to its owner; kept 90 days."""
 
@@ -225,6 +309,11 @@ class SecurityEvent(Base):
     detail: Mapped[str] = mapped_column(String(200))
 
 
+# The ranges of film ids PostgreSQL's search looks through in turn (catalog/search.py): the
+# most voted films have the lowest ids, and most searches find their 30 in the first ranges.
+FILM_SEARCH_TIERS = ((0, 1024), (1024, 4096), (4096, 16384), (16384, 65536), (65536, 262144), (262144, 2147483647))
+
+
 class Film(Base):
     """A film from the catalog (IMDb's datasets, `flicklist catalog load`). `search_key` is the
     title folded for matching (catalog/text.py): the searches on both databases use it."""
@@ -234,12 +323,17 @@ class Film(Base):
         UniqueConstraint("imdb_id", name="uq_films_imdb_id"),
         Index("ix_films_search_key", "search_key", "votes"),
         Index("ix_films_search_key_year", "search_key", "year", "votes"),
-        # PostgreSQL's word search; SQLite's is the FTS5 table `films_fts` (migration 0004).
-        Index(
-            "ix_films_search_words",
-            text("to_tsvector('simple', search_key)"),
-            postgresql_using="gin",
-        ).ddl_if(dialect="postgresql"),
+        # PostgreSQL's word search, a trigram index per range of ids (migration 0020,
+        # catalog/search.py); SQLite's is the FTS5 tables `films_fts` and `films_pairs`.
+        *(
+            Index(
+                f"ix_films_search_trigrams_{tier}",
+                text("(' ' || search_key || ' ') gin_trgm_ops"),
+                postgresql_using="gin",
+                postgresql_where=text(f"id > {lo} AND id <= {hi}"),
+            ).ddl_if(dialect="postgresql")
+            for tier, (lo, hi) in enumerate(FILM_SEARCH_TIERS, 1)
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -340,7 +434,7 @@ class AdminAction(Base):
 
 class OidcIdentity(Base):
     """An account at an OpenID Connect provider that signs in to a FlickList account: keyed by
-    issuer and subject, never by email (auth_oidc.py)."""
+    issuer and subject, never by email (features/single_sign_on.py)."""
 
     __tablename__ = "oidc_identities"
 
@@ -351,8 +445,9 @@ class OidcIdentity(Base):
 
 
 class ShareLink(Base):
-    """A read-only link to one of a person's lists (`watchlist`, `watched` or `diary`) for
-    whoever holds it (sharing/links.py): its token is security/link_tokens.py's."""
+    """A read-only link to one of a person's lists (`watchlist`, `watched` or `diary`, or `own`:
+    the list of their own `film_list_id`, whose delete takes its links with it) for whoever
+    holds it (sharing/links.py): its token is security/link_tokens.py's."""
 
     __tablename__ = "share_links"
 
@@ -367,6 +462,69 @@ class ShareLink(Base):
     revoked_at: Mapped[int | None] = mapped_column(BigInteger)
     last_opened_at: Mapped[int | None] = mapped_column(BigInteger)
     times_opened: Mapped[int] = mapped_column(Integer)
+    film_list_id: Mapped[int | None] = mapped_column(
+        ForeignKey("film_lists.id", ondelete="CASCADE", name="fk_share_links_film_list_id")
+    )
+
+
+class AccountLink(Base):
+    """A one-time link to act on an account (security/account_links.py): set a new password, prove the
+    address, or move to a new address (`email`, where it was mailed). Only pending links are
+    kept: one used, revoked or expired is deleted, with its line in the audit trail. The token
+    is security/link_tokens.py's."""
+
+    __tablename__ = "account_links"
+    # Ids never used twice (SQLite would reuse a deleted row's): the audit trail names links by id.
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    email: Mapped[str | None] = mapped_column(String(320))
+    made_by: Mapped[str] = mapped_column(String(320))
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    expires_at: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class AccountToken(Base):
+    """A secret another program holds to act for an account (security/account_tokens.py): a
+    media server's webhook, the Radarr list, the diary's RSS feed (one each per account), or
+    an API token (as many as the person names). Only its SHA-256 is stored."""
+
+    __tablename__ = "account_tokens"
+    # Ids never used twice (SQLite would reuse a deleted row's): the audit trail names tokens by id.
+    __table_args__ = (
+        UniqueConstraint("token_hash", name="uq_account_tokens_token_hash"),
+        Index("ix_account_tokens_user_id_kind", "user_id", "kind"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str | None] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    last_used_at: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class WebhookEvent(Base):
+    """One call a media server made to a webhook (media_servers/): when, which event, which
+    film, and what was done or why nothing was. Only the last few per token are kept.
+    `film_key` is the film's entry key (tables.title_key) when a watch was logged, so the same
+    watch delivered again is known."""
+
+    __tablename__ = "webhook_events"
+    __table_args__ = (Index("ix_webhook_events_token_id_id", "token_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("account_tokens.id", ondelete="CASCADE"))
+    received_at: Mapped[int] = mapped_column(BigInteger)
+    event: Mapped[str] = mapped_column(String(40))
+    film: Mapped[str | None] = mapped_column(String(300))
+    film_key: Mapped[str | None] = mapped_column(String(320))
+    outcome: Mapped[str] = mapped_column(String(200))
 
 
 users = User.__table__
@@ -374,7 +532,7 @@ login_sessions = LoginSession.__table__
 movies = Movie.__table__
 viewings = Viewing.__table__
 
-# What each sort of the list pages orders by (lists/sorts.py), each with its index (migration
+# What each sort of the list pages orders by (`SORTS` in lists/view.py), each with its index (migration
 # 0012). Unknowns are a number at the far end, so a key is never NULL and pages by one comparison.
 LIST_SORT_KEYS = {
     "added": movies.c.added_at,
@@ -387,10 +545,13 @@ LIST_SORT_KEYS = {
 for sort, key in LIST_SORT_KEYS.items():
     Index(f"ix_movies_list_{sort}", movies.c.user_id, movies.c.watched, key, movies.c.id)
 trash = Trash.__table__
+film_lists = FilmList.__table__
+film_list_entries = FilmListEntry.__table__
 history_imports = HistoryImport.__table__
 login_throttle = LoginThrottle.__table__
 passkeys = Passkey.__table__
 totp_secrets = TotpSecret.__table__
+webauthn_challenges = WebauthnChallenge.__table__
 recovery_codes = RecoveryCode.__table__
 security_events = SecurityEvent.__table__
 films = Film.__table__
@@ -402,3 +563,6 @@ invitation_uses = InvitationUse.__table__
 admin_actions = AdminAction.__table__
 oidc_identities = OidcIdentity.__table__
 share_links = ShareLink.__table__
+account_links = AccountLink.__table__
+account_tokens = AccountToken.__table__
+webhook_events = WebhookEvent.__table__

@@ -11,8 +11,9 @@ from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.routing import Route
 
+from flicklist.app import register_templates
 from flicklist.cli import tune_garbage_collector
-from flicklist.features.watchlist import ListedMovie
+from flicklist.lists.rows import ListedMovie
 from flicklist.lists.view import CHOICES, PAGE_SIZE, read_view
 from flicklist.web.rendering import page
 
@@ -20,6 +21,7 @@ from flicklist.web.rendering import page
 ROWS = [ListedMovie(number, f"Movie number {number}", None) for number in range(100, 100 - PAGE_SIZE, -1)]
 VIEW = read_view(QueryParams(), watched=False)
 MORE = f"/?after={ROWS[-1].id}.{ROWS[-1].id}"
+register_templates()
 USER = SimpleNamespace(id=1, email="bench@example.com", watchlist_films=100, watched_films=20)
 
 

@@ -52,7 +52,12 @@ def csv_file(header: list[str], rows: list[list]) -> bytes:
     return out.getvalue().encode()
 
 
-def letterboxd_export(known: list[tuple[str, int | None]], seed: int = 4) -> bytes:
+def letterboxd_export(
+    known: list[tuple[str, int | None]],
+    seed: int = 4,
+    diary_entries: int = DIARY_ENTRIES,
+    watchlist_films: int = WATCHLIST_FILMS,
+) -> bytes:
     """Letterboxd's export: diary.csv (a film seen again now and then), watched.csv, ratings.csv
     and reviews.csv that follow from it, and watchlist.csv of films not yet seen."""
     chooser = random.Random(seed)
@@ -63,9 +68,9 @@ def letterboxd_export(known: list[tuple[str, int | None]], seed: int = 4) -> byt
         title, year = chooser.choice(known)
         return title, str(year or "")
 
-    seen = [film() for _ in range(int(DIARY_ENTRIES * 0.85))]
+    seen = [film() for _ in range(int(diary_entries * 0.85))]
     diary, reviews, rated = [], [], {}
-    for n in range(DIARY_ENTRIES):
+    for n in range(diary_entries):
         title, year = seen[n] if n < len(seen) else chooser.choice(seen)
         day = f"{chooser.randint(2014, 2025)}-{chooser.randint(1, 12):02d}-{chooser.randint(1, 28):02d}"
         rating = str(chooser.randint(1, 10) / 2).removesuffix(".0") if chooser.random() < 0.7 else ""
@@ -80,7 +85,7 @@ def letterboxd_export(known: list[tuple[str, int | None]], seed: int = 4) -> byt
             rated[(title, year)] = rating
     base = ["Date", "Name", "Year", "Letterboxd URI"]
     watched = sorted({(title, year) for title, year in seen})
-    watchlist = [film() for _ in range(WATCHLIST_FILMS)]
+    watchlist = [film() for _ in range(watchlist_films)]
     files = {
         "profile.csv": csv_file(["Date Joined", "Username"], [["2014-01-01", "bench"]]),
         "diary.csv": csv_file([*base, "Rating", "Rewatch", "Tags", "Watched Date"], diary),
@@ -96,11 +101,17 @@ def letterboxd_export(known: list[tuple[str, int | None]], seed: int = 4) -> byt
     return out.getvalue()
 
 
-def until_settled(client: httpx.Client, job_url: str, every: float) -> str:
+def until_settled(client: httpx.Client, job_url: str, every: float, give_up_after: float = 600) -> str:
     """The import's status as its page asks for it (htmx, the status fragment alone), every
-    `every` seconds until it stops running."""
-    while 'hx-trigger="every 500ms"' in (status := client.get(job_url, headers={"HX-Request": "true"}).text):
-        time.sleep(every)
+    `every` seconds until it stops running, or as it stands after `give_up_after` seconds (a
+    question that times out is asked again)."""
+    deadline = time.monotonic() + give_up_after
+    status = 'hx-trigger="every 500ms"'
+    while 'hx-trigger="every 500ms"' in status and time.monotonic() < deadline:
+        with contextlib.suppress(httpx.TimeoutException):
+            status = client.get(job_url, headers={"HX-Request": "true"}, timeout=deadline - time.monotonic()).text
+        if 'hx-trigger="every 500ms"' in status:
+            time.sleep(every)
     return status
 
 
@@ -113,20 +124,43 @@ def new_account(url: str, email: str, password: str) -> Iterator[httpx.Client]:
         yield client
 
 
+@contextlib.contextmanager
+def signed_in(url: str, email: str, password: str) -> Iterator[httpx.Client]:
+    """A client logged in to an account made earlier."""
+    with httpx.Client(base_url=url, timeout=120) as client:
+        token = csrf_token_in(client.get("/login").text)
+        client.post("/login", data={"csrf_token": token, "email": email, "password": password})
+        yield client
+
+
 def timed_import(client: httpx.Client, export: bytes, every: float = 0.02) -> tuple[float, float, str]:
     """Seconds from upload to preview, seconds from "Import" to imported, and the final status,
     asked for every `every` seconds (the page asks every 0.5 s; the timings want finer)."""
-    csrf = csrf_token_in(client.get("/account").text)
+    csrf = account_csrf(client)
     started = time.perf_counter()
-    response = client.post("/account/import", data={"csrf_token": csrf}, files={"file": ("letterboxd.zip", export)})
+    response = upload(client, csrf, "letterboxd.zip", export)
     job_url = response.headers["location"]
     preview = until_settled(client, job_url, every)
     assert "What importing will do" in preview, preview[-2000:]
     previewed = time.perf_counter()
-    client.post(f"{job_url}/apply", data={"csrf_token": csrf})
+    confirm(client, csrf, job_url)
     done = until_settled(client, job_url, every)
     assert ">Imported<" in done, done[-2000:]
     return previewed - started, time.perf_counter() - previewed, done
+
+
+def account_csrf(client: httpx.Client) -> str:
+    return csrf_token_in(client.get("/account").text)
+
+
+def upload(client: httpx.Client, csrf: str, name: str, content: bytes) -> httpx.Response:
+    """The account page's upload form sent: a 303 to the import's page, or the refusal."""
+    return client.post("/account/import", data={"csrf_token": csrf}, files={"file": (name, content)})
+
+
+def confirm(client: httpx.Client, csrf: str, job_url: str) -> None:
+    """The preview's "Import" button pressed."""
+    client.post(f"{job_url}/apply", data={"csrf_token": csrf})
 
 
 def timed_export(client: httpx.Client) -> float:

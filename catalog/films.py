@@ -8,6 +8,8 @@ from ..db import Database
 from ..tables import films
 from .text import words_and_year
 
+NO_SUCH_FILM = "That film is not in the catalog."
+
 
 class CatalogFilm(NamedTuple):
     id: int

@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, NamedTuple
 
+from ..whole_numbers import INTEGER_MAX, whole_number
+
 BASICS_COLUMNS = [
     "tconst",
     "titleType",
@@ -98,9 +100,9 @@ class DatasetFile:
 def number(file: DatasetFile, value: str, column: str) -> int | None:
     if value == NULL:
         return None
-    if not value.isdigit():
+    if (found := whole_number(value, 0, INTEGER_MAX)) is None:
         raise file.fail(f"{column} must be a whole number or \\N, not {value[:30]!r}")
-    return int(value)
+    return found
 
 
 def films(file: DatasetFile, adult: bool = False) -> Iterator[FilmRow]:

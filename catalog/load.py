@@ -25,11 +25,11 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from ..db import Database
+from ..db import Database, Upsert, excluded
 from ..tables import catalog_loads, films, now
+from . import load_record
 from .imdb_files import BASICS_COLUMNS, RATINGS_COLUMNS, DatasetFile, ratings
 from .imdb_files import films as film_rows
 from .text import film_details, search_key, search_pairs
@@ -93,7 +93,7 @@ class LoadResult:
     lines: int
 
 
-def merge_statement(insert_for_dialect):
+def merge_statement() -> Upsert:
     """Staged films k in (lo, hi] of the merge order into the catalog: new ones added (in that
     order, so ids follow popularity), changed ones updated."""
     staged, rating = staged_films.c, staged_ratings.c
@@ -134,71 +134,99 @@ def merge_statement(insert_for_dialect):
         .where(merge_order.c.k > bindparam("lo"), merge_order.c.k <= bindparam("hi"))
         .order_by(merge_order.c.k)
     )
-    statement = insert_for_dialect(films).from_select(columns, source)
-    changing = columns[1:]
-    return statement.on_conflict_do_update(
-        index_elements=[films.c.imdb_id],
-        set_={name: statement.excluded[name] for name in changing},
-        where=or_(*(films.c[name].is_distinct_from(statement.excluded[name]) for name in changing)),
+    changing, proposed = columns[1:], excluded(films)
+    return Upsert(
+        films,
+        from_select=source,
+        columns=columns,
+        key=["imdb_id"],
+        update={name: proposed[name] for name in changing},
+        where=or_(*(films.c[name].is_distinct_from(proposed[name]) for name in changing)),
     )
 
 
-MERGE = {"sqlite": merge_statement(sqlite.insert), "postgresql": merge_statement(postgresql.insert)}
+MERGE = merge_statement()
 FILM_COUNT = select(func.count()).select_from(films)
 
 
 async def load_catalog(
     db: Database, basics: Path, ratings_file: Path | None = None, adult: bool = False, progress: Progress | None = None
 ) -> LoadResult:
-    """Read the files (BadFile if one is wrong: nothing changed) and merge their films in."""
-    async with db.engine.connect() as connection:
+    """Read the files (BadFile if one is wrong: nothing changed) and merge their films in. The
+    load is noted as under way until it finishes (load_record.py), or until it stops while
+    reading the files, which leaves the catalog as it was."""
+    async with db.connection() as connection:
         await connection.run_sync(lambda sync: staging_tables.create_all(sync))
+        await load_record.note_started(connection, basics.name)
         await connection.commit()
         try:
-            lines = 0
-            if ratings_file is not None:
-                file = DatasetFile(ratings_file, RATINGS_COLUMNS)
-                try:
-                    await stage(connection, staged_ratings, ratings(file), file, "ratings", progress)
-                finally:
-                    lines += file.line_number
-                    file.close()
-            file = DatasetFile(basics, BASICS_COLUMNS)
             try:
-                staged = await stage(connection, staged_films, film_rows(file, adult), file, "films", progress)
-            finally:
-                lines += file.line_number
-                file.close()
-            return await merge(connection, staged, basics, lines, progress)
+                staged, lines = await stage_files(db, connection, basics, ratings_file, adult, progress)
+            except BaseException:
+                await connection.rollback()
+                await load_record.forget(connection)
+                await connection.commit()
+                raise
+            return await merge(db, connection, staged, basics, lines, progress)
         finally:
             await connection.rollback()
             await connection.run_sync(lambda sync: staging_tables.drop_all(sync))
             await connection.commit()
 
 
-async def merge(connection: AsyncConnection, staged: int, source: Path, lines: int, progress) -> LoadResult:
+async def stage_files(
+    db: Database, connection: AsyncConnection, basics: Path, ratings_file: Path | None, adult: bool, progress
+) -> tuple[int, int]:
+    """The files into the staging tables; the answer is how many films and how many lines."""
+    lines = 0
+    if ratings_file is not None:
+        file = DatasetFile(ratings_file, RATINGS_COLUMNS)
+        try:
+            await stage(db, connection, staged_ratings, ratings(file), file, "ratings", progress)
+        finally:
+            lines += file.line_number
+            file.close()
+    file = DatasetFile(basics, BASICS_COLUMNS)
+    try:
+        staged = await stage(db, connection, staged_films, film_rows(file, adult), file, "films", progress)
+    finally:
+        lines += file.line_number
+        file.close()
+    return staged, lines
+
+
+async def merge(
+    db: Database, connection: AsyncConnection, staged: int, source: Path, lines: int, progress
+) -> LoadResult:
     """The staged films into the catalog, MERGE_BATCH at a time, each batch its own short
     transaction: the app (another process) waits at most that long to write, on SQLite's
     busy timeout."""
     await connection.execute(ORDER_BY_VOTES)
+    # Each write below begins its own transaction: on SQLite a transaction that has read may
+    # not become a writer once another process has written ("database is locked", at once).
+    await connection.commit()
+    await load_record.note_merging(connection)
     await connection.commit()
     before = (await connection.execute(FILM_COUNT)).scalar_one()
+    await connection.commit()
     changed = 0
-    statement = MERGE[connection.dialect.name]
+    statement = db.upsert_statement(MERGE)
     for lo in range(0, staged, MERGE_BATCH):
         changed += (await connection.execute(statement, {"lo": lo, "hi": lo + MERGE_BATCH})).rowcount
         await connection.commit()
         if progress:
             progress("merging", min(1.0, (lo + MERGE_BATCH) / staged), lines)
-    if connection.dialect.name == "sqlite":
+    if db.is_sqlite:  # only FTS5's indexes are left in pieces by the merge
         await merge_search_indexes(connection)
     after = (await connection.execute(FILM_COUNT)).scalar_one()
+    await connection.commit()
     added = after - before
     await connection.execute(
         insert(catalog_loads).values(
             loaded_at=now(), source=source.name[:500], added=added, updated=changed - added, films=after
         )
     )
+    await load_record.forget(connection)
     await connection.commit()
     return LoadResult(films=after, added=added, updated=changed - added, lines=lines)
 
@@ -219,7 +247,9 @@ async def merge_search_indexes(connection: AsyncConnection) -> None:
                 break
 
 
-async def stage(connection: AsyncConnection, table: Table, rows, file: DatasetFile, what: str, progress) -> int:
+async def stage(
+    db: Database, connection: AsyncConnection, table: Table, rows, file: DatasetFile, what: str, progress
+) -> int:
     """Every row into `table`, BATCH at a time; returns how many. A batch is written while
     the next is read (the driver works on its own thread or socket)."""
     batch, count, writing = [], 0, None
@@ -229,7 +259,7 @@ async def stage(connection: AsyncConnection, table: Table, rows, file: DatasetFi
             if len(batch) == BATCH:
                 if writing:
                     await writing
-                writing = asyncio.ensure_future(insert_rows(connection, table, staged_values(table, batch, count)))
+                writing = asyncio.ensure_future(db.bulk_insert(connection, table, staged_values(table, batch, count)))
                 count += len(batch)
                 batch = []
                 if progress:
@@ -240,7 +270,7 @@ async def stage(connection: AsyncConnection, table: Table, rows, file: DatasetFi
     if writing:
         writing.result()
     if batch:
-        await insert_rows(connection, table, staged_values(table, batch, count))
+        await db.bulk_insert(connection, table, staged_values(table, batch, count))
         count += len(batch)
     if progress:
         progress(what, 1.0, file.line_number)
@@ -266,13 +296,3 @@ def staged_values(table: Table, batch: list, before: int) -> list[tuple]:
         )
         for offset, film in enumerate(batch)
     ]
-
-
-async def insert_rows(connection: AsyncConnection, table: Table, rows: list[tuple]) -> None:
-    """Rows (in the table's column order) into a staging table on the driver itself, with
-    no work per row in SQLAlchemy: asyncpg's COPY, SQLite's executemany."""
-    driver = (await connection.get_raw_connection()).driver_connection
-    if connection.dialect.name == "postgresql":
-        await driver.copy_records_to_table(table.name, records=rows, columns=[column.name for column in table.columns])
-    else:
-        await driver.executemany(f"INSERT INTO {table.name} VALUES ({', '.join('?' * len(table.columns))})", rows)

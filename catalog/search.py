@@ -3,11 +3,12 @@ titles holding every word (as a word or the start of one), popular films (votes)
 a year at the end ("heat 1995", "Heat (1995)") narrows to that year.
 
 Each database finds the candidates with its own index (SQLite: FTS5, over the words, and for
-two words or more over their pairs; PostgreSQL: a tsvector GIN index), all over the same
-folded `search_key`, and takes the first CANDIDATES in id order: the loader numbers a
-catalog's films most-voted first, so these are about the most popular, and FTS5 yields them
-in that order without sorting every match (a common word matches a hundred thousand films).
-The ranking is done here, so both databases agree.
+two words or more over their pairs; PostgreSQL: trigram indexes, one per range of ids), all
+over the same folded `search_key`, and takes the first CANDIDATES in id order: the loader
+numbers a catalog's films most-voted first, so these are about the most popular, and FTS5
+yields them in that order without sorting every match (a common word matches a hundred
+thousand films); PostgreSQL looks through the ranges in turn and stops at the first ones
+that hold CANDIDATES. The ranking is done here, so both databases agree.
 
 Each worker keeps the results of recent searches (`SearchCache`) for as long as the catalog
 is the one they were found in: people typing the same beginnings ("the", "star w") are
@@ -19,10 +20,10 @@ import itertools
 from collections import OrderedDict
 from typing import NamedTuple
 
-from sqlalchemy import TextClause, bindparam, func, select, text
+from sqlalchemy import TextClause, func, select, text
 
 from ..db import Database
-from ..tables import catalog_loads, films
+from ..tables import FILM_SEARCH_TIERS, catalog_loads
 from .text import PAIRED_PREFIXES, search_key, words_and_year
 
 RESULTS = 10
@@ -41,17 +42,8 @@ class Film(NamedTuple):
 
 
 COLUMNS = "f.id, f.title, f.year, f.runtime, f.details, f.votes, f.search_key"
-EXACT = (
-    select(films.c.id, films.c.title, films.c.year, films.c.runtime, films.c.details, films.c.votes, films.c.search_key)
-    .where(films.c.search_key == bindparam("key"))
-    .order_by(films.c.votes.desc(), films.c.id)
-    .limit(RESULTS)
-)
-POSTGRESQL_WORDS = text(
-    f"SELECT {COLUMNS} FROM films f "
-    "WHERE to_tsvector('simple', f.search_key) @@ to_tsquery('simple', :match) "
-    "ORDER BY f.id LIMIT :limit"
-)
+EXACT_SQL = f"SELECT {COLUMNS} FROM films f WHERE f.search_key = :key ORDER BY f.votes DESC, f.id LIMIT {RESULTS}"
+EXACT = text(EXACT_SQL)
 COMMON_WORDS = frozenset(["the", "a", "an", "of", "and", "in", "on", "to", "la", "le", "les", "el", "los", "de", "der"])
 # films_fts keeps the prefixes of up to 6 characters (migration 0007), whose matches it steps
 # through in order; a longer word's matches it first gathers from every word starting with it,
@@ -69,21 +61,40 @@ def sqlite_words(index: str, checks: int) -> TextClause:
     return text(
         f"SELECT {COLUMNS} FROM {index} JOIN films f ON f.id = {index}.rowid WHERE {index} MATCH :match "
         + "".join(f"AND ' ' || f.search_key || ' ' LIKE :on_key_{n} " for n in range(checks))
-        + f"ORDER BY {index}.rowid LIMIT :limit"
+        + f"ORDER BY {index}.rowid LIMIT {CANDIDATES}"
     )
 
 
-def words_query(dialect: str, key: str) -> tuple[TextClause, dict[str, str]]:
+@functools.cache
+def postgresql_search(checks: int) -> TextClause:
+    """PostgreSQL's query, in one round trip: the films titled exactly `key` (as EXACT), then
+    the first CANDIDATES by id whose key holds `checks` words (the LIKEs, each on the index's
+    own expression), range by range of ids (tables.FILM_SEARCH_TIERS, each with its trigram
+    index): the ranges run in turn, and the LIMIT ends the search once it has CANDIDATES, so
+    a common word reads a few dozen of the most voted films, not its hundred thousand.
+    `f.id + 0`: ordered by the bare id, PostgreSQL's generic plan (asyncpg prepares every
+    statement) walks the primary key through the range checking each film, which takes
+    hundreds of milliseconds for a rare word in the last range; this way it reads the index."""
+    on_key = "".join(f"AND (' ' || f.search_key || ' ') LIKE :on_key_{n} " for n in range(checks))
+    tiers = " UNION ALL ".join(
+        f"(SELECT {COLUMNS} FROM films f WHERE f.id > {lo} AND f.id <= {hi} {on_key}"
+        f"ORDER BY f.id + 0 LIMIT {CANDIDATES})"
+        for lo, hi in FILM_SEARCH_TIERS
+    )
+    return text(f"({EXACT_SQL}) UNION ALL (SELECT * FROM ({tiers}) AS words LIMIT {CANDIDATES})")
+
+
+def words_query(on_sqlite: bool, key: str) -> tuple[TextClause, dict[str, str]]:
     """The query for films holding every word of `key`, and its values: every word as a word
     or a word's beginning, but a common word before the last (a word typed whole) as that word
     only. Words are letters and digits only (the folded key), so nothing in them means
-    anything to either query language."""
+    anything to either query language. On PostgreSQL the query finds the exact titles too."""
     *typed, last = key.split()
     common = [word for word in typed if word in COMMON_WORDS]
-    if dialect == "postgresql":
-        match = " & ".join(word if word in common else f"{word}:*" for word in (*typed, last))
-        return POSTGRESQL_WORDS, {"match": match}
     whole = dict.fromkeys([*typed, last], False) | dict.fromkeys(common, True)
+    if not on_sqlite:
+        on_key = [f"% {word} %" if is_whole else f"% {word}%" for word, is_whole in whole.items()]
+        return postgresql_search(len(on_key)), {**on_key_values(on_key), "key": key}
     if pairs := pair_terms(whole):
         on_key = [f"% {word} %" if is_whole else f"% {word}%" for word, is_whole in whole.items()]
         return sqlite_words("films_pairs", len(on_key)), {**on_key_values(on_key), "match": " AND ".join(pairs)}
@@ -173,7 +184,9 @@ async def search(db: Database, query: str) -> list[Film]:
 
 
 async def candidates(db: Database, key: str, year: int | None) -> list[Film]:
-    exact = await db.fetch_all_mapped(EXACT, key=key)
-    query, values = words_query(db.engine.dialect.name, key)
-    words = await db.fetch_all_mapped(query, **values, limit=CANDIDATES)
-    return [Film(*row) for row in (*exact, *words) if year is None or row[2] == year]
+    query, values = words_query(db.is_sqlite, key)
+    if db.is_sqlite:
+        found = [*await db.fetch_all_mapped(EXACT, key=key), *await db.fetch_all_mapped(query, **values)]
+    else:
+        found = await db.fetch_all_mapped(query, **values)
+    return [Film(*row) for row in found if year is None or row[2] == year]

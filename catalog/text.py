@@ -1,8 +1,40 @@
-"""Titles folded for matching, the same way on both databases: accents off, case folded,
+"""Text as FlickList keeps and matches it: what a person types, cleaned before it is stored;
+titles folded for matching, the same way on both databases: accents off, case folded,
 punctuation made space ("Amélie" and "amelie", "Heat (1995)" and "heat 1995")."""
 
 import re
 import unicodedata
+
+# Characters that reorder the text around them: a title could make a row read differently.
+BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+
+
+def clean_text(text: str) -> str:
+    """Typed one-line text as it is stored: NFC, with control characters (NUL included),
+    surrogates and direction overrides dropped, and runs of spaces made one."""
+    if text.isascii() and text.isprintable():
+        return " ".join(text.split())  # the common case, checked in C: nothing to drop
+    spaced = " ".join(unicodedata.normalize("NFC", text).split())
+    kept = "".join(c for c in spaced if unicodedata.category(c) not in ("Cc", "Cs") and c not in BIDI_CONTROLS)
+    return " ".join(kept.split())
+
+
+# ASCII's control characters but the line break and the tab, dropped in one translate().
+ASCII_CONTROLS = {code: None for code in (*range(32), 127) if chr(code) not in "\n\t"}
+
+
+def clean_lines(text: str) -> str:
+    """Typed text of several lines (a review) as it is stored: NFC, "\r\n" made "\n", other
+    control characters (NUL included, which PostgreSQL cannot store), surrogates and direction
+    overrides dropped, and the space around it trimmed."""
+    text = text.replace("\r\n", "\n")
+    if text.isascii():
+        return text.translate(ASCII_CONTROLS).strip()
+    text = unicodedata.normalize("NFC", text)
+    return "".join(
+        c for c in text if c in "\n\t" or (unicodedata.category(c) not in ("Cc", "Cs") and c not in BIDI_CONTROLS)
+    ).strip()
+
 
 YEAR = re.compile(r"^\(?(18[89]\d|19\d\d|20\d\d)\)?$")
 

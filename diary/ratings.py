@@ -13,11 +13,6 @@ def written(halves: int) -> str:
 RATINGS = {written(halves): halves for halves in HALVES}
 
 
-def stars(halves: int) -> str:
-    """The rating drawn as a row of stars: 7 is "★★★½"."""
-    return "★" * (halves // 2) + ("½" if halves % 2 else "")
-
-
 def spoken(halves: int) -> str:
     """The rating as a sentence reads it: 7 is "3.5 stars", 2 is "1 star"."""
     return f"{written(halves)} star{'' if halves == 2 else 's'}"

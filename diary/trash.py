@@ -1,22 +1,25 @@
 """The trash: what a person deleted (or crossed off several at once), kept UNDO_SECONDS so the
-banner's Undo can bring it back. Its contents are JSON (movies with their viewings, one viewing,
-or the films and viewings a bulk cross-off made); the Undo button carries only a signed
-reference to the row, which works for its owner alone."""
+banner's Undo can bring it back. Each entry is of one kind (Kind): movies with their
+viewings, one viewing, the films and viewings a bulk cross-off made, or a list of the person's
+own with its films, kept as JSON. The Undo button carries only a reference to the row, signed
+for its kind and its owner: a token of one kind is refused by another kind's Undo, and anyone
+else's opens nothing."""
 
 import json
-from typing import Any
+from typing import Any, Literal
 
-from itsdangerous import BadSignature
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import bindparam, delete, insert
 from sqlalchemy.ext.asyncio import AsyncConnection
-from starlette.exceptions import HTTPException
-from starlette.requests import Request
 
-from ..security.signing import serializer
+from ..security.signing import signer
 from ..tables import now, trash
 
 UNDO_SECONDS = 15 * 60
 UNDO_EXPIRED = "That undo has expired; add it again instead."
+UNDO_NOT_VALID = "That undo link is not valid."
+# An entry's kind, the name its contents are kept under: {"movies": [...]}, {"viewing": {...}}, ….
+Kind = Literal["movies", "viewing", "crossed_off", "film_list"]
 
 THROW_AWAY = insert(trash).returning(trash.c.id)
 TAKE_BACK = (
@@ -30,25 +33,35 @@ TAKE_BACK = (
 )
 
 
-async def throw_away(request: Request, connection: AsyncConnection, contents: dict[str, Any]) -> str:
-    """Keeps `contents` in the trash, within the caller's transaction; the answer is the Undo token."""
-    user_id = request.state.user.id
-    values = {"user_id": user_id, "deleted_at": now(), "contents": json.dumps(contents)}
+class UndoRefused(Exception):
+    """An Undo token that brings nothing back; the message says why, as the person reads it."""
+
+
+def undo_signer(secret_key: str, kind: Kind) -> URLSafeTimedSerializer:
+    return signer(secret_key, f"undo-{kind}")
+
+
+async def throw_away(connection: AsyncConnection, secret_key: str, user_id: int, kind: Kind, contents: Any) -> str:
+    """Keeps `contents` (of `kind`) in the trash, within the caller's transaction; the answer
+    is the Undo token."""
+    values = {"user_id": user_id, "deleted_at": now(), "contents": json.dumps({kind: contents})}
     trash_id = (await connection.execute(THROW_AWAY, values)).scalar_one()
-    return serializer(request, "undo-delete").dumps([user_id, trash_id])
+    return undo_signer(secret_key, kind).dumps([user_id, trash_id])
 
 
-async def take_back(request: Request, connection: AsyncConnection, token: str) -> dict[str, Any]:
-    """What the Undo token's delete put in the trash, out of it again; 422 once it has expired
-    or when it is not this user's."""
+async def take_back(connection: AsyncConnection, secret_key: str, user_id: int, kind: Kind, token: str) -> Any:
+    """What the Undo token's delete of `kind` put in the trash, out of it again; UndoRefused
+    once it has expired or been used, or for a token that is not this user's or this kind's."""
     try:
-        user_id, trash_id = serializer(request, "undo-delete").loads(token, max_age=UNDO_SECONDS)
+        owner, trash_id = undo_signer(secret_key, kind).loads(token, max_age=UNDO_SECONDS)
+    except SignatureExpired:
+        raise UndoRefused(UNDO_EXPIRED) from None
     except (BadSignature, ValueError, TypeError):
-        raise HTTPException(422, UNDO_EXPIRED) from None
-    if user_id != request.state.user.id:
-        raise HTTPException(422, UNDO_EXPIRED)
+        raise UndoRefused(UNDO_NOT_VALID) from None
+    if owner != user_id:
+        raise UndoRefused(UNDO_NOT_VALID)
     values = {"trash_id": trash_id, "user_id": user_id, "since": now() - UNDO_SECONDS}
     contents = (await connection.execute(TAKE_BACK, values)).scalar_one_or_none()
     if contents is None:
-        raise HTTPException(422, UNDO_EXPIRED)
-    return json.loads(contents)
+        raise UndoRefused(UNDO_EXPIRED)
+    return json.loads(contents)[kind]

@@ -7,8 +7,8 @@ from typing import NamedTuple
 from sqlalchemy import Boolean, Integer, String, bindparam, cast, exists, func, insert, literal_column, select, update
 from sqlalchemy.sql import Select
 
+from ..catalog.text import clean_lines, clean_text
 from ..tables import films, movies, viewings
-from ..web.forms import clean_text
 from .days import latest_day_anywhere, today
 from .ratings import RATING_RULE, RATINGS
 
@@ -52,7 +52,7 @@ def check_viewing(fields: dict[str, str]) -> tuple[ViewingForm | None, dict[str,
     rating = RATINGS.get(fields["rating"]) if fields["rating"] else None
     if fields["rating"] and rating is None:
         errors["rating"] = RATING_RULE
-    review = fields["review"].replace("\r\n", "\n").strip()
+    review = clean_lines(fields["review"])
     if len(review) > REVIEW_MAX:
         errors["review"] = f"A review can be at most {REVIEW_MAX:,} characters long (this one has {len(review):,})."
     tags = read_tags(fields["tags"])

@@ -1,5 +1,6 @@
 """The admin page (/admin): the instance's counts, the sign-up mode, invitations, accounts
-(disable, enable, end sessions, promote, demote, delete) and the audit trail. Non-admins
+(disable, enable, end sessions, promote, demote, delete, a password reset link), pending
+account links (revocable) and the audit trail. Non-admins
 get a 404 for all of it (middleware/admin_only.py); changes to accounts need the password
 or a passkey given within the last ten minutes (/admin/confirm)."""
 
@@ -8,19 +9,27 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..admin import accounts, audit, invitations, registration
-from ..admin.accounts import Refused
-from ..auth import CONFIRMATION_SECONDS, confirm_identity, confirmed_recently, has_password
-from ..security import passkeys
+from .. import account_changes
+from ..account_changes import Refused
+from ..admin import accounts, invitations, registration
+from ..auth import (
+    CONFIRMATION_SECONDS,
+    WRONG_PASSWORD,
+    confirm_identity,
+    confirmed_recently,
+    current_password_matches,
+    has_password,
+)
+from ..security import account_links, audit, passkeys
+from ..security.origin import site_origin
 from ..security.passkeys import PasskeyRefused
 from ..settings import REGISTRATION_MODES
 from ..tables import now
 from ..web import convertors  # noqa: F401  (registers row_id)
 from ..web.flash import flash, pop_shown_once, show_once
 from ..web.forms import form_fields
-from ..web.origin import site_origin
 from ..web.rendering import go_to, page
-from .account import WRONG_PASSWORD, current_password_matches
+from ..whole_numbers import whole_number
 
 
 async def admin_page(request: Request) -> Response:
@@ -33,6 +42,13 @@ async def admin_page(request: Request) -> Response:
         "modes": REGISTRATION_MODES,
         "invitations": await invitations.listed(db),
         "new_invitation": pop_shown_once(request, "invitation"),
+        "links": await account_links.pending(db),
+        "new_reset_link": pop_shown_once(request, "reset_link"),
+        "reset_minutes": (
+            account_links.RESET_LINK_MINUTES,
+            account_links.MIN_RESET_LINK_MINUTES,
+            account_links.MAX_RESET_LINK_MINUTES,
+        ),
         "actions": await audit.recent(db),
         "defaults": (invitations.DEFAULT_DAYS, invitations.DEFAULT_USES),
         "confirmation_minutes": CONFIRMATION_SECONDS // 60,
@@ -50,15 +66,10 @@ async def set_registration(request: Request) -> Response:
         flash(request, f"Sign-up can be {', '.join(REGISTRATION_MODES)}.", "error")
     else:
         async with request.app.state.db.transaction() as connection:
-            await registration.store_mode(connection, mode)
+            await registration.store_mode(request.app.state.db, connection, mode)
             await audit.record(connection, user.email, "set sign-up mode", "", mode)
         flash(request, f"Sign-up is now {mode}.", "success")
     return go_to(request, "/admin")
-
-
-def whole_number(text: str, low: int, high: int) -> int | None:
-    text = text.strip()
-    return int(text) if text.isdigit() and low <= int(text) <= high else None
 
 
 async def make_invitation(request: Request) -> Response:
@@ -94,23 +105,30 @@ async def revoke_invitation(request: Request) -> Response:
     return go_to(request, "/admin#invitations")
 
 
+def refused_before(request: Request, user_id: int) -> Response | None:
+    """Why the admin may not change the account `user_id` now: it is their own (their account
+    page does that), or they have not confirmed who they are lately. None: go ahead."""
+    if user_id == request.state.user.id:
+        flash(request, "That is your own account: change it from your account page.", "error")
+        return go_to(request, "/admin#accounts")
+    if not confirmed_recently(request):
+        flash(request, "Confirm it is you first, then do that again.", "info")
+        return go_to(request, "/admin/confirm")
+    return None
+
+
 def account_action(change, done: str, confirm_field: bool = False):
-    """A route changing the account in the URL: refused on the admin's own account (their
-    account page does that), without a recent confirmation of who they are, or when `change`
-    says no; else done, with its line in the audit trail."""
+    """A route changing the account in the URL: refused_before, or when `change` says no; else
+    done, with its line in the audit trail."""
 
     async def route(request: Request) -> Response:
         user, user_id = request.state.user, request.path_params["user_id"]
-        if user_id == user.id:
-            flash(request, "That is your own account: change it from your account page.", "error")
-            return go_to(request, "/admin#accounts")
-        if not confirmed_recently(request):
-            flash(request, "Confirm it is you first, then do that again.", "info")
-            return go_to(request, "/admin/confirm")
+        if refusal := refused_before(request, user_id):
+            return refusal
         typed = (await form_fields(request, "confirm"))["confirm"].strip().casefold() if confirm_field else None
         try:
             async with request.app.state.db.transaction() as connection:
-                if typed is not None and typed != (await accounts.target(connection, user_id)).email:
+                if typed is not None and typed != (await account_changes.target(connection, user_id)).email:
                     raise Refused("To delete an account, type its email address exactly.")
                 outcome = await change(connection, user.email, user_id)
         except Refused as refusal:
@@ -122,9 +140,60 @@ def account_action(change, done: str, confirm_field: bool = False):
     return route
 
 
+async def make_reset_link(request: Request) -> Response:
+    """A password reset link for someone without mail (or without this instance's), to hand
+    over: shown once, like an invitation."""
+    user_id = request.path_params["user_id"]
+    if refusal := refused_before(request, user_id):
+        return refusal
+    typed = (await form_fields(request, "minutes"))["minutes"]
+    minutes = whole_number(
+        typed or str(account_links.RESET_LINK_MINUTES),
+        account_links.MIN_RESET_LINK_MINUTES,
+        account_links.MAX_RESET_LINK_MINUTES,
+    )
+    if minutes is None:
+        flash(request, "A reset link lasts from 10 minutes to 7 days.", "error")
+        return go_to(request, "/admin#accounts")
+    try:
+        async with request.app.state.db.transaction() as connection:
+            account = (await account_changes.target(connection, user_id)).email
+            token = await account_links.make(
+                connection, user_id, account, account_links.RESET, minutes * 60, request.state.user.email
+            )
+    except Refused as refusal:
+        flash(request, str(refusal), "error")
+        return go_to(request, "/admin#accounts")
+    show_once(request, "reset_link", f"{site_origin(request)}/password/reset/{token}")
+    flash(
+        request,
+        f"Reset link for {account} made. Copy it now: it is shown only once, and works once, for "
+        f"{account_links.lifetime(minutes * 60)}.",
+        "success",
+    )
+    return go_to(request, "/admin#links")
+
+
+async def revoke_link(request: Request) -> Response:
+    link_id = request.path_params["link_id"]
+    async with request.app.state.db.transaction() as connection:
+        revoked = await account_links.revoke(connection, link_id, request.state.user.email)
+    flash(request, "Link revoked." if revoked else "That link was used, revoked or expired already.", "success")
+    return go_to(request, "/admin#links")
+
+
 def toggled(function, value: bool):
     async def change(connection: AsyncConnection, admin: str, user_id: int):
         return await function(connection, admin, user_id, value)
+
+    return change
+
+
+def by_admin(function):
+    """One of account_changes' functions, as the admin acting makes it."""
+
+    async def change(connection: AsyncConnection, admin: str, user_id: int):
+        return await function(connection, user_id, by=admin)
 
     return change
 
@@ -163,12 +232,9 @@ async def passkey_options(request: Request) -> Response:
 async def confirm_with_passkey(request: Request) -> Response:
     credential = (await form_fields(request, "credential"))["credential"]
     try:
-        user_id, _ = await passkeys.signed_in_user(request, credential)
+        await passkeys.signed_in_user(request, credential)
     except PasskeyRefused as refusal:
         flash(request, str(refusal), "error")
-        return go_to(request, "/admin/confirm")
-    if user_id != request.state.user.id:
-        flash(request, "That passkey belongs to another account.", "error")
         return go_to(request, "/admin/confirm")
     return confirmed(request)
 
@@ -176,16 +242,22 @@ async def confirm_with_passkey(request: Request) -> Response:
 ACCOUNT_ACTIONS = {
     "disable": account_action(toggled(accounts.set_disabled, True), "{} is disabled; their sessions have ended."),
     "enable": account_action(toggled(accounts.set_disabled, False), "{} can log in again."),
-    "end-sessions": account_action(accounts.end_sessions, "{} is logged out everywhere ({} sessions ended)."),
+    "end-sessions": account_action(
+        by_admin(account_changes.end_sessions), "{} is logged out everywhere ({} sessions ended)."
+    ),
     "promote": account_action(toggled(accounts.set_admin, True), "{} is an admin now."),
     "demote": account_action(toggled(accounts.set_admin, False), "{} is no longer an admin."),
-    "delete": account_action(accounts.delete_account, "Deleted {} and their {} films.", confirm_field=True),
+    "delete": account_action(
+        by_admin(account_changes.delete_account), "Deleted {} and their {} films.", confirm_field=True
+    ),
 }
 routes = [
     Route("/admin", admin_page),
     Route("/admin/registration", set_registration, methods=["POST"]),
     Route("/admin/invitations", make_invitation, methods=["POST"]),
     Route("/admin/invitations/{invitation_id:row_id}/revoke", revoke_invitation, methods=["POST"]),
+    Route("/admin/users/{user_id:row_id}/reset-link", make_reset_link, methods=["POST"]),
+    Route("/admin/links/{link_id:row_id}/revoke", revoke_link, methods=["POST"]),
     *(
         Route(f"/admin/users/{{user_id:row_id}}/{name}", action, methods=["POST"])
         for name, action in ACCOUNT_ACTIONS.items()

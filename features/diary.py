@@ -1,39 +1,37 @@
 """The diary: logging a viewing with its date, rating, review and tags; changing and deleting
 one (with Undo); and the diary page, every viewing newest first, by month."""
 
-from datetime import date
 from typing import Any
 
-from sqlalchemy import String, bindparam, delete, insert, select, tuple_
+from sqlalchemy import bindparam, delete, insert, select
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from ..diary.days import latest_day_anywhere, today, written_day
+from ..diary.pages import read_diary
 from ..diary.ratings import RATINGS, written
-from ..diary.trash import take_back, throw_away
 from ..diary.viewings import (
     A_VIEWING,
     CHANGE_VIEWING,
-    DIARY,
     HAS_BEEN_WATCHED,
     LOG_AS_TOLD,
     MARK_WATCHED,
     REVIEW_MAX,
     STORED_COLUMNS,
     VIEWING_FIELDS,
-    DiaryEntry,
     check_viewing,
 )
-from ..lists.view import PAGE_SIZE
+from ..lists.entries import ENTRY, entry_url
+from ..lists.rows import NOT_ON_YOUR_LIST
 from ..tables import now, viewings
 from ..web import convertors  # noqa: F401 (registers {…:row_id} for the routes below)
 from ..web.flash import flash
 from ..web.forms import form_fields
+from ..web.list_pages import requested_diary_after, the_users_entry
 from ..web.rendering import fragments, go_to, page, wants_fragment
-from .film_page import ENTRY, entry_url, the_users_entry
-from .watchlist import NOT_ON_YOUR_LIST
+from ..web.undo import from_trash, to_trash
 
 NOT_YOUR_VIEWING = "That viewing is not in your diary."
 
@@ -120,7 +118,7 @@ async def remove(request: Request) -> Response:
         if kept is None:
             raise HTTPException(404, NOT_YOUR_VIEWING)
         await connection.execute(delete(viewings).where(viewings.c.id == viewing_id))
-        token = await throw_away(request, connection, {"viewing": dict(kept._mapping)})
+        token = await to_trash(request, connection, "viewing", dict(kept._mapping))
     entry = await the_users_entry(request, movie_id)
     flash(request, f"Deleted a viewing of '{title}'.", "success", undo=("/viewings/restore", {"undo": token}))
     return go_to(request, entry_url(movie_id, entry.film_id))
@@ -129,7 +127,7 @@ async def remove(request: Request) -> Response:
 async def restore(request: Request) -> Response:
     token = (await form_fields(request, "undo"))["undo"]
     async with request.app.state.db.transaction() as connection:
-        viewing = (await take_back(request, connection, token))["viewing"]
+        viewing = await from_trash(request, connection, "viewing", token)
         ids = {"movie_id": viewing["movie_id"], "user_id": request.state.user.id}
         entry = (await connection.execute(ENTRY, ids)).first()
         if entry is None:
@@ -139,36 +137,10 @@ async def restore(request: Request) -> Response:
     return go_to(request, entry_url(viewing["movie_id"], entry.film_id))
 
 
-DIARY_PAGE = DIARY.limit(PAGE_SIZE + 1)
-DIARY_AFTER = DIARY.where(
-    tuple_(viewings.c.watched_on, viewings.c.id) < tuple_(bindparam("after_day", type_=String), bindparam("after_id"))
-).limit(PAGE_SIZE + 1)
-
-
-def read_diary_after(after: str) -> tuple[str, int] | None:
-    """ "1234.2026-11-25": the last entry shown was viewing 1234, of that day."""
-    viewing_id, _, day = after.partition(".")
-    try:
-        return date.fromisoformat(day).isoformat(), int(viewing_id)
-    except ValueError:
-        raise HTTPException(400, "That “Show more” link is broken. Go back to the top of the diary.") from None
-
-
-async def read_diary(db, user_id: int, after: tuple[str, int] | None) -> tuple[list[DiaryEntry], str | None]:
-    """50 entries, newest first, by keyset on the diary's index, from after `after` (the last
-    entry shown: its day and id); and the `after` of the next page, if there is one."""
-    if after:
-        rows = await db.fetch_all(DIARY_AFTER, user_id=user_id, after_day=after[0], after_id=after[1])
-    else:
-        rows = await db.fetch_all(DIARY_PAGE, user_id=user_id)
-    entries = [DiaryEntry(*row) for row in rows[:PAGE_SIZE]]
-    return entries, f"{entries[-1].id}.{entries[-1].watched_on}" if len(rows) > PAGE_SIZE else None
-
-
 async def diary_page(request: Request) -> Response:
     """The diary 50 entries at a time; for htmx's "Show more", only the next entries (a
     month's heading where a month starts)."""
-    after = read_diary_after(request.query_params["after"]) if request.query_params.get("after") else None
+    after = requested_diary_after(request.query_params)
     entries, next_after = await read_diary(request.app.state.db, request.state.user.id, after)
     more = f"/diary?after={next_after}" if next_after else None
     context = {"entries": entries, "more": more, "month_before": after[0][:7] if after else None, "after": after}

@@ -6,12 +6,13 @@ from starlette.routing import Route
 
 from ..catalog.films import film_by_id
 from ..catalog.link import link_movie
-from ..posters.fetcher import want_posters
 from ..web import convertors  # noqa: F401 (registers {…:row_id} for the routes below)
 from ..web.flash import flash
 from ..web.forms import form_fields
+from ..web.list_pages import the_users_entry
+from ..web.posters import want_posters
 from ..web.rendering import go_to, page
-from .film_page import the_users_entry
+from ..whole_numbers import row_id
 
 
 async def which_film_page(request: Request) -> Response:
@@ -26,7 +27,7 @@ async def link_to_film(request: Request) -> Response:
     entry = await the_users_entry(request, request.path_params["movie_id"])
     title, watched = entry.title, entry.watched
     picked = (await form_fields(request, "film"))["film"]
-    film = await film_by_id(request.app.state.db, int(picked)) if picked.isdigit() and len(picked) <= 9 else None
+    film = await film_by_id(request.app.state.db, film_id) if (film_id := row_id(picked)) else None
     back_to = "/watched" if watched else "/"
     if film is None:
         flash(request, "Choose one of the films listed.", "error")

@@ -5,7 +5,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..posters.fetcher import want_posters
+from ..web.posters import want_posters
 from ..web.rendering import fragments
 
 

@@ -5,13 +5,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..lists.view import CHOICES, read_view
+from ..lists.rows import ListedMovie
+from ..lists.view import CHOICES
+from ..web.list_pages import requested_view, view_url, with_view_url
 from ..web.rendering import fragments, page, wants_fragment
-from .watchlist import ListedMovie, view_url, with_view_url
 
 
 async def pick(request: Request) -> Response:
-    view = read_view(request.query_params, watched=False)
+    view = requested_view(request.query_params, watched=False)
     if (canonical := view_url(request, view)) is not None:
         return canonical
     rows = await request.app.state.db.fetch_all(view.pick_statement(), user_id=request.state.user.id, **view.values())

@@ -2,31 +2,16 @@
 poster, else its placeholder; a row's the same, or for a title typed without a film the
 placeholder of that title."""
 
-from pathlib import Path
-
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
-from ..posters.placeholder import placeholder_svg
-from ..posters.store import PosterOf, poster_of_film, poster_of_movie
+from ..catalog.films import NO_SUCH_FILM
+from ..lists.rows import NOT_ON_YOUR_LIST
+from ..posters.store import poster_of_film, poster_of_movie
 from ..web import convertors  # noqa: F401 (registers {…:row_id} for the routes below)
-from .film_page import NO_SUCH_FILM
-from .watchlist import NOT_ON_YOUR_LIST
-
-# A stored poster does not change; a placeholder may give way to a poster soon after.
-POSTER_CACHE = "private, max-age=2592000"
-PLACEHOLDER_CACHE = "private, max-age=300"
-
-
-def poster_response(request: Request, poster: PosterOf) -> Response:
-    if poster.file:
-        path: Path = request.app.state.settings.poster_dir / poster.file
-        if path.is_file():
-            return FileResponse(path, headers={"Cache-Control": POSTER_CACHE})
-    content = placeholder_svg(poster.title, poster.year)
-    return Response(content, media_type="image/svg+xml", headers={"Cache-Control": PLACEHOLDER_CACHE})
+from ..web.posters import poster_response
 
 
 async def film_poster(request: Request) -> Response:

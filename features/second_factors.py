@@ -6,14 +6,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..auth import has_second_factor
+from ..auth import WRONG_PASSWORD, current_password_matches, renew_session, rotate_session
+from ..catalog.text import clean_text
 from ..security import events, passkeys, recovery_codes, totp
 from ..security.passkeys import NAME_MAX, PasskeyRefused
+from ..security.second_factors import has_second_factor
 from ..web import convertors  # noqa: F401 (registers {…:row_id} for the routes below)
 from ..web.flash import flash
-from ..web.forms import clean_text, form_fields, refuse_form
+from ..web.forms import form_fields, refuse_form
 from ..web.rendering import go_to, page
-from .account import WRONG_PASSWORD, current_password_matches, renew_session, rotate_session
 
 TOTP_SETUP = "totp_setup"  # the secret being set up, until a code from it is typed back
 
@@ -48,7 +49,7 @@ async def confirm_totp(request: Request) -> Response:
         error = "That code is not right. Type the 6 digits the app shows for FlickList now."
         return await refuse_form(request, "/account/totp", "partials/code_form.html", {}, {"code": error})
     db, user = request.app.state.db, request.state.user
-    was_protected = user.has_second_factor
+    was_protected = await has_second_factor(db, user.id)
     await totp.enable(db, user.id, secret)
     await totp.accept_code(db, user.id, code)  # the code just shown cannot log in again
     await events.record(db, request, user.id, events.FACTOR_ADDED, "authenticator app")
@@ -93,7 +94,7 @@ async def add_passkey(request: Request) -> Response:
     fields = await form_fields(request, "name", "credential")
     name = clean_text(fields["name"])[:NAME_MAX] or "Passkey"
     user = request.state.user
-    was_protected = user.has_second_factor
+    was_protected = await has_second_factor(request.app.state.db, user.id)
     try:
         await passkeys.register(request, user.id, name, fields["credential"])
     except PasskeyRefused as refusal:
@@ -117,7 +118,7 @@ async def new_recovery_codes(request: Request) -> Response:
     if refusal := await confirmed_by_password(request):
         return refusal
     db, user = request.app.state.db, request.state.user
-    if not user.has_second_factor:
+    if not await has_second_factor(db, user.id):
         flash(
             request, "Recovery codes come with a second factor: add a passkey or an authenticator app first.", "error"
         )

@@ -9,16 +9,19 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..auth import client_address, too_many_attempts
-from ..lists.view import CHOICES, read_page, read_view
+from ..diary.pages import read_diary
+from ..lists.view import BROKEN, CHOICES, read_page
+from ..own_lists import store as own_store
+from ..own_lists import views as own_views
 from ..posters.store import poster_of_movie
 from ..security import address_limits
 from ..sharing import links
 from ..tables import viewings
+from ..web.client import client_address
+from ..web.errors import too_many_attempts
+from ..web.list_pages import requested_diary_after, requested_entry_view, requested_view, view_url
+from ..web.posters import poster_response
 from ..web.rendering import fragments, is_htmx, page, wants_fragment
-from .diary import read_diary, read_diary_after
-from .posters import poster_response
-from .watchlist import view_url
 
 VIEWS_PER_MINUTE = 120
 NOT_FOUND = "That page does not exist."
@@ -45,9 +48,18 @@ async def shared_list(request: Request) -> Response:
         return too_many_attempts(request, wait, "Too many pages from your network")
     more_of_it = bool(request.query_params.get("after"))
     link = await opened_link(request, count=not more_of_it and not is_htmx(request))
-    context = {"link": link, "token": token, "lists": links.LISTS}
-    if link.list == "diary":
-        after = read_diary_after(request.query_params["after"]) if more_of_it else None
+    context = {"link": link, "token": token, "lists": links.LISTS, "shared": True}
+    if link.list == links.OWN:
+        own = await own_store.list_of(db, link.user_id, link.film_list_id)
+        if own is None:
+            raise HTTPException(404, NOT_FOUND)
+        view = requested_entry_view(request.query_params, seen_allowed=False)
+        listed = await own_views.entry_page(db, own.id, view)
+        more = f"/s/{token}?{view.query(after=listed.next_after)}" if listed.next_after else None
+        context |= {"list": own, "entries": listed.entries, "first": listed.first, "more": more, "view": view}
+        partial = "partials/shared_list_entries.html"
+    elif link.list == "diary":
+        after = requested_diary_after(request.query_params)
         entries, next_after = await read_diary(db, link.user_id, after)
         reviews = {}
         if link.include_reviews and entries:
@@ -60,18 +72,19 @@ async def shared_list(request: Request) -> Response:
             "reviews": reviews,
             "more": more,
             "month_before": after[0][:7] if after else None,
-            "shared": True,
         }
         partial = "partials/diary_entries.html"
     else:
-        view = read_view(request.query_params, watched=link.list == "watched")
+        view = requested_view(request.query_params, watched=link.list == "watched")
+        if view.liked:  # the owner's hearts are theirs: a link shows none, nor filters by them
+            raise HTTPException(400, BROKEN)
         if (canonical := view_url(request, view)) is not None:
             return canonical
         listed = await read_page(db, link.user_id, view, with_review=link.include_reviews and view.watched)
         more = f"/s/{token}?{view.query(after=listed.next_after)}" if listed.next_after else None
         context |= {"movies": listed.movies, "view": view, "more": more, "choices": CHOICES}
         partial = "partials/shared_rows.html"
-    if more_of_it and wants_fragment(request):
+    if more_of_it and wants_fragment(request) and link.list != links.OWN:  # its "Show more" is a plain link
         response = fragments(request, [partial, "partials/show_more.html"], context, public=True)
     else:
         response = page(request, "templates/shared_list.html", context | {"partial": partial}, public=True)

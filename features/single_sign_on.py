@@ -8,13 +8,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..admin import audit, registration
-from ..auth import EMAIL_TAKEN, create_user, first_factor_given, has_password, normalise_email, safe_next
-from ..security import events
+from ..admin import registration
+from ..auth import EMAIL_TAKEN, create_user, first_factor_given, has_password, normalise_email
+from ..security import audit, events
 from ..security.oidc import Identity, SignOnFailed, identity_from_callback, redirect_to_provider
 from ..tables import now, oidc_identities, users
 from ..web.flash import flash
 from ..web.forms import form_fields
+from ..web.redirects import safe_next
 from ..web.rendering import error_response, go_to
 
 PURPOSE = "single_sign_on"  # the session's note of why the browser went to the provider

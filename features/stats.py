@@ -13,6 +13,7 @@ from ..diary.ratings import spoken
 from ..stats.charts import column_chart, row_chart
 from ..stats.figures import MONTHS, Figures
 from ..web.rendering import page
+from ..whole_numbers import whole_number
 
 FULL_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
                "October", "November", "December")  # fmt: skip
@@ -21,9 +22,9 @@ FULL_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "
 def read_year(text: str) -> int | None:
     if not text:
         return None
-    if not (text.isdigit() and 1870 <= int(text) <= date.today().year + 1):
+    if (year := whole_number(text, 1870, date.today().year + 1)) is None:
         raise HTTPException(400, "Choose a year from the list: that one is not a year FlickList can show.")
-    return int(text)
+    return year
 
 
 def drawn(halves: int) -> str:
@@ -88,7 +89,7 @@ def charts(found: Figures) -> list:
 async def stats_page(request: Request) -> Response:
     year = read_year(request.query_params.get("year", ""))
     user = request.state.user
-    found = await request.app.state.stats.get(request.app.state.db, user.id, user.diary_version, year)
+    found = await request.app.state.stats.get(request.app.state.db, user.id, year)
     context = {"figures": found, "charts": charts(found), "hours": found.minutes / 60}
     return page(request, "templates/stats.html", context)
 

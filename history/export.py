@@ -4,52 +4,84 @@
   in the columns Letterboxd's importer reads: Title, Year, imdbID, WatchedDate, Rating,
   Rewatch, Tags, Review;
 - `letterboxd-watchlist.csv`: the watchlist, as Title, Year, imdbID;
-- `flicklist.json`: every field of every entry and viewing, with a format version, which
-  FlickList's import restores whole."""
+- `likes/films.csv`: the films liked, as Letterboxd's own export lists them: Date (when liked),
+  Name, Year, Letterboxd URI (which FlickList has not: empty);
+- `lists/<slug>.csv`: each list of the person's own, in Letterboxd's list format (a banner line,
+  the list's own row, a blank line, a row per film with its Position when ranked, its note);
+- `flicklist.json`: every field of every entry and viewing, and the lists, with a format
+  version, which FlickList's import restores whole (the lists it reads from lists/)."""
 
 import csv
 import io
 import json
+import re
 import zipfile
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 
-from ..db import Database
-from ..tables import films, movies, viewings
+from ..lists.rows import IMDB_ID, WITH_FILM, YEAR
+from ..tables import film_list_entries, film_lists, films, movies, viewings
 from .cells import inert
+from .threads import Blocking, in_one_row, rows_of
 
 FORMAT = "FlickList export"
 VERSION = 1
 LETTERBOXD_COLUMNS = ["Title", "Year", "imdbID", "WatchedDate", "Rating", "Rewatch", "Tags", "Review"]
 WATCHLIST_COLUMNS = ["Title", "Year", "imdbID"]
+LIKES_COLUMNS = ["Date", "Name", "Year", "Letterboxd URI"]
+LIST_BANNER = "Letterboxd list export v7"
+LIST_COLUMNS = ["Date", "Name", "Tags", "URL", "Description"]
+LIST_ITEM_COLUMNS = ["Position", "Name", "Year", "URL", "Description"]
 
-ENTRIES = (
+# Each read answered in one row (history/threads.py); their order is put back in Python.
+ENTRIES = in_one_row(
     select(
         movies.c.id,
         movies.c.title,
-        films.c.year,
-        movies.c.year,
-        films.c.imdb_id,
+        YEAR,
+        IMDB_ID,
         movies.c.watched,
         movies.c.rating,
         movies.c.added_at,
         movies.c.watched_at,
+        movies.c.liked_at,
     )
-    .select_from(movies.outerjoin(films, films.c.id == movies.c.film_id))
+    .select_from(WITH_FILM)
     .where(movies.c.user_id == bindparam("user_id"))
-    .order_by(movies.c.added_at, movies.c.id)
 )
-VIEWINGS = select(
-    viewings.c.movie_id,
-    viewings.c.watched_on,
-    viewings.c.rating,
-    viewings.c.rewatch,
-    viewings.c.review,
-    viewings.c.tags,
-    viewings.c.created_at,
-).where(viewings.c.user_id == bindparam("user_id"))
+VIEWINGS = in_one_row(
+    select(
+        viewings.c.movie_id,
+        viewings.c.watched_on,
+        viewings.c.rating,
+        viewings.c.rewatch,
+        viewings.c.review,
+        viewings.c.tags,
+        viewings.c.created_at,
+    ).where(viewings.c.user_id == bindparam("user_id"))
+)
+
+
+OWN_LISTS = in_one_row(
+    select(film_lists.c.id, film_lists.c.name, film_lists.c.description, film_lists.c.ranked)
+    .where(film_lists.c.user_id == bindparam("user_id"))
+    .order_by(film_lists.c.created_at, film_lists.c.id)
+)
+LISTED = in_one_row(
+    select(
+        film_list_entries.c.list_id,
+        film_list_entries.c.position,
+        film_list_entries.c.id,
+        func.coalesce(films.c.title, film_list_entries.c.title),
+        func.coalesce(films.c.year, film_list_entries.c.year),
+        films.c.imdb_id,
+        film_list_entries.c.note,
+    )
+    .select_from(film_list_entries.join(film_lists).outerjoin(films, films.c.id == film_list_entries.c.film_id))
+    .where(film_lists.c.user_id == bindparam("user_id"))
+)
 
 
 def moment(seconds: int | None) -> str | None:
@@ -64,13 +96,13 @@ def stars(halves: int | None) -> float | int | None:
     return None if halves is None else (halves // 2 if halves % 2 == 0 else halves / 2)
 
 
-async def history_of(db: Database, user_id: int) -> list[dict[str, Any]]:
+def history_in(connection: Blocking, user_id: int) -> list[dict[str, Any]]:
     """Every entry of the user's lists with its viewings, in the order they were added, as
-    flicklist.json holds them."""
+    flicklist.json holds them; read in a worker thread (history/threads.py), each query's
+    rows as one JSON row, so a history of tens of thousands of rows holds no one's page up."""
     logged: dict[int, list[dict[str, Any]]] = {}
-    for movie_id, watched_on, rating, rewatch, review, tags, created_at in await db.fetch_all(
-        VIEWINGS, user_id=user_id
-    ):
+    values = {"user_id": user_id}
+    for movie_id, watched_on, rating, rewatch, review, tags, created_at in rows_of(connection, VIEWINGS, values):
         logged.setdefault(movie_id, []).append(
             {
                 "watched_on": watched_on,
@@ -81,23 +113,40 @@ async def history_of(db: Database, user_id: int) -> list[dict[str, Any]]:
                 "logged_at": moment(created_at),
             }
         )
-    entries = []
-    for movie_id, title, film_year, typed_year, imdb_id, watched, rating, added_at, watched_at in await db.fetch_all(
-        ENTRIES, user_id=user_id
-    ):
-        entries.append(
-            {
-                "title": title,
-                "year": film_year if imdb_id else typed_year,
-                "imdb_id": imdb_id,
-                "list": "watched" if watched else "watchlist",
-                "rating": stars(rating),
-                "added_at": moment(added_at),
-                "watched_at": moment(watched_at),
-                "viewings": sorted(logged.get(movie_id, []), key=lambda v: (v["watched_on"], v["logged_at"])),
-            }
-        )
-    return entries
+    rows = sorted(rows_of(connection, ENTRIES, values), key=lambda row: (row[6], row[0]))  # added, id
+    return [
+        {
+            "title": title,
+            "year": year,
+            "imdb_id": imdb_id,
+            "list": "watched" if watched else "watchlist",
+            "rating": stars(rating),
+            "added_at": moment(added_at),
+            "watched_at": moment(watched_at),
+            "liked_at": moment(liked_at),
+            "viewings": sorted(logged.get(movie_id, []), key=lambda v: (v["watched_on"], v["logged_at"])),
+        }
+        for movie_id, title, year, imdb_id, watched, rating, added_at, watched_at, liked_at in rows
+    ]
+
+
+def lists_in(connection: Blocking, user_id: int) -> list[dict[str, Any]]:
+    """The person's own lists, oldest first, each with its films in its order, as flicklist.json holds them."""
+    films_of: dict[int, list[tuple]] = {}
+    for list_id, *listed in rows_of(connection, LISTED, {"user_id": user_id}):
+        films_of.setdefault(list_id, []).append(tuple(listed))
+    return [
+        {
+            "name": name,
+            "description": description,
+            "ranked": bool(ranked),
+            "films": [
+                {"title": title, "year": year, "imdb_id": imdb_id, "note": note}
+                for _, _, title, year, imdb_id, note in sorted(films_of.get(list_id, []))
+            ],
+        }
+        for list_id, name, description, ranked in rows_of(connection, OWN_LISTS, {"user_id": user_id})
+    ]
 
 
 def csv_text(columns: list[str], rows: list[list[Any]]) -> str:
@@ -133,13 +182,53 @@ def letterboxd_rows(entries: list[dict[str, Any]]) -> tuple[list[list[Any]], lis
     return diary, watchlist
 
 
-def export_zip(entries: list[dict[str, Any]], exported_at: int) -> bytes:
+def liked_rows(entries: list[dict[str, Any]]) -> list[list[Any]]:
+    """likes/films.csv's rows, the day of each like first ("2026-11-25T14:05:09Z"'s date)."""
+    return [[entry["liked_at"][:10], entry["title"], entry["year"] or "", ""] for entry in entries if entry["liked_at"]]
+
+
+def list_csv(own: dict[str, Any]) -> str:
+    """A list in Letterboxd's list format: banner, the list's own row, a blank line, its films."""
+    about = csv_text(LIST_COLUMNS, [["", own["name"], "", "", own["description"]]])
+    films_listed = [
+        [place if own["ranked"] else "", film["title"], film["year"] or "", "", film["note"]]
+        for place, film in enumerate(own["films"], start=1)
+    ]
+    return f"{LIST_BANNER}\r\n{about}\r\n{csv_text(LIST_ITEM_COLUMNS, films_listed)}"
+
+
+def slugs(names: list[str]) -> list[str]:
+    """A file name for each list, as Letterboxd's: its name in lowercase words joined by hyphens,
+    numbered on when two lists would share one."""
+    taken: set[str] = set()
+    found = []
+    for name in names:
+        base = "-".join(re.findall(r"\w+", name.casefold()))[:60].strip("-") or "list"
+        slug, number = base, 1
+        while slug in taken:
+            number += 1
+            slug = f"{base}-{number}"
+        taken.add(slug)
+        found.append(slug)
+    return found
+
+
+def export_zip(entries: list[dict[str, Any]], exported_at: int, own_lists: list[dict[str, Any]] = ()) -> bytes:
     """The ZIP's bytes (CPU work: run it off the event loop)."""
     diary, watchlist = letterboxd_rows(entries)
-    document = {"format": FORMAT, "version": VERSION, "exported_at": moment(exported_at), "entries": entries}
+    document = {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": moment(exported_at),
+        "entries": entries,
+        "lists": list(own_lists),
+    }
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("letterboxd-import.csv", csv_text(LETTERBOXD_COLUMNS, diary))
         archive.writestr("letterboxd-watchlist.csv", csv_text(WATCHLIST_COLUMNS, watchlist))
+        archive.writestr("likes/films.csv", csv_text(LIKES_COLUMNS, liked_rows(entries)))
+        for slug, own in zip(slugs([own["name"] for own in own_lists]), own_lists, strict=True):
+            archive.writestr(f"lists/{slug}.csv", list_csv(own))
         archive.writestr("flicklist.json", json.dumps(document, ensure_ascii=False, indent=1))
     return out.getvalue()

@@ -7,16 +7,15 @@ from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
-from sqlalchemy import Integer, String, bindparam, func, literal, select, tuple_
+from sqlalchemy import ColumnElement, Integer, String, bindparam, func, literal, select, tuple_
 from sqlalchemy.sql import Select
 from starlette.datastructures import QueryParams
-from starlette.exceptions import HTTPException
 
-from ..catalog.text import search_key
+from ..catalog.text import clean_text, search_key
 from ..db import Database
-from ..diary.viewings import DETAILS, LAST_WATCHED, TIMES_WATCHED
-from ..tables import LIST_SORT_KEYS, films, movies, viewings
-from ..web.forms import clean_text
+from ..tables import LIST_SORT_KEYS, movies, viewings
+from ..whole_numbers import BIG_INTEGER_MAX, INTEGER_MAX, row_id, whole_number
+from .rows import ROW_COLUMNS, WITH_FILM, ListedMovie
 
 PAGE_SIZE = 50
 
@@ -27,17 +26,18 @@ class Sort:
     label: str
     descending: bool
     watched_only: bool = False
+    key_max: int | None = INTEGER_MAX  # the largest its key can be; None: a text key (the title)
 
 
 SORTS = {
     sort.name: sort
     for sort in (
-        Sort("added", "Date added", descending=True),
-        Sort("title", "Title", descending=False),
+        Sort("added", "Date added", descending=True, key_max=BIG_INTEGER_MAX),
+        Sort("title", "Title", descending=False, key_max=None),
         Sort("year", "Year", descending=True),
         Sort("runtime", "Runtime, shortest first", descending=False),
         Sort("rating", "Your rating", descending=True, watched_only=True),
-        Sort("watched", "Date watched", descending=True, watched_only=True),
+        Sort("watched", "Date watched", descending=True, watched_only=True, key_max=BIG_INTEGER_MAX),
     )
 }
 # IMDb's genres, as title.basics writes them.
@@ -63,11 +63,12 @@ class ListView:
     decade: int | None = None
     rated: str = ""  # "yes", "no" or either
     max_minutes: int | None = None
+    liked: bool = False  # only the films given a heart
     after: tuple[Any, int] | None = None  # the last row shown: its sort key and id
 
     @property
     def filtered(self) -> bool:
-        return bool(self.text or self.genre or self.decade or self.rated or self.max_minutes)
+        return bool(self.text or self.genre or self.decade or self.rated or self.max_minutes or self.liked)
 
     def query(self, **changes: Any) -> str:
         """This view's query string, with `changes`: what links and forms carry."""
@@ -79,6 +80,7 @@ class ListView:
             "decade": f"{view.decade}s" if view.decade else "",
             "rated": view.rated,
             "length": view.max_minutes or "",
+            "liked": "yes" if view.liked else "",
             "after": f"{view.after[1]}.{view.after[0]}" if view.after else "",
         }
         return urlencode({name: value for name, value in pairs.items() if value})
@@ -98,21 +100,34 @@ class ListView:
         return values
 
     def statement(self, with_review: bool = False) -> Select:
-        return page_statement(*self.shape(), bool(self.after), with_review)
+        return page_statement(self.shape(), bool(self.after), with_review)
 
     def pick_statement(self) -> Select:
         """One row at random from this view's rows."""
-        return pick_statement(*self.shape())
+        return pick_statement(self.shape())
 
-    def shape(self) -> tuple:
-        return (
+    def shape(self) -> "Shape":
+        return Shape(
             self.sort.name,
             bool(self.text),
             bool(self.genre),
             bool(self.decade),
             self.rated,
             bool(self.max_minutes),
+            self.liked,
         )
+
+
+class Shape(NamedTuple):
+    """What a view's statement depends on (its values aside): one statement is built per shape."""
+
+    sort_name: str
+    text: bool
+    genre: bool
+    decade: bool
+    rated: str
+    length: bool
+    liked: bool
 
 
 def default_sort(watched: bool) -> str:
@@ -121,45 +136,59 @@ def default_sort(watched: bool) -> str:
 
 
 BROKEN = "That list link is broken: it names a sort or filter FlickList does not have."
+BROKEN_MORE = "That “Show more” link is broken. Go back to the top of the list."
+
+
+class BrokenView(ValueError):
+    """A query string that names no view; its message is the one the person reads."""
 
 
 def read_view(params: QueryParams, watched: bool) -> ListView:
-    """The view the query string asks for; a 400 naming the problem for one it cannot mean."""
+    """The view the query string asks for; BrokenView naming the problem for one it cannot mean."""
     sort = SORTS.get(params.get("sort") or default_sort(watched))
     if sort is None or (sort.watched_only and not watched):
-        raise HTTPException(400, BROKEN)
+        raise BrokenView(BROKEN)
     text = clean_text(params.get("q", ""))
     if len(text) > TEXT_MAX:
-        raise HTTPException(400, f"Search within a list for at most {TEXT_MAX} characters.")
+        raise BrokenView(f"Search within a list for at most {TEXT_MAX} characters.")
     genre = params.get("genre", "")
-    decade = params.get("decade", "").removesuffix("s")
+    decade = chosen(params.get("decade", "").removesuffix("s"), DECADES)
     rated = params.get("rated", "")
-    length = params.get("length", "")
-    if (
-        (genre and genre not in GENRES)
-        or (decade and not (decade.isdigit() and int(decade) in DECADES))
-        or rated not in ("", "yes", "no")
-        or (rated and not watched)
-        or (length and not (length.isdigit() and int(length) in LENGTHS))
-    ):
-        raise HTTPException(400, BROKEN)
-    view = ListView(watched, sort, text, genre, int(decade) if decade else None, rated, int(length) if length else None)
+    length = chosen(params.get("length", ""), LENGTHS)
+    liked = params.get("liked", "")
+    if (genre and genre not in GENRES) or rated not in ("", "yes", "no") or liked not in ("", "yes"):
+        raise BrokenView(BROKEN)
+    if (rated or liked) and not watched:  # the Watched list's own filters
+        raise BrokenView(BROKEN)
+    view = ListView(watched, sort, text, genre, decade, rated, length, liked == "yes")
     return replace(view, after=read_after(params.get("after", ""), sort))
+
+
+def chosen(typed: str, offered: tuple[int, ...]) -> int | None:
+    """One of the numbers `offered`, as a filter's link gives it; None when it gives none."""
+    if not typed:
+        return None
+    number = whole_number(typed, min(offered), max(offered))
+    if number not in offered:
+        raise BrokenView(BROKEN)
+    return number
 
 
 def read_after(after: str, sort: Sort) -> tuple[Any, int] | None:
     """ "1234.the thing": the last row shown was movie 1234, whose sort key is "the thing"."""
     if not after:
         return None
-    movie_id, _, key = after.partition(".")
-    numeric = sort.name != "title"
-    if not (movie_id.isdigit() and len(movie_id) <= 18) or (numeric and not key.isdigit()) or len(key) > 500:
-        raise HTTPException(400, "That “Show more” link is broken. Go back to the top of the list.")
-    return (int(key) if numeric else key, int(movie_id))
+    typed_id, _, typed_key = after.partition(".")
+    movie_id = row_id(typed_id)
+    if sort.key_max is None:
+        key = typed_key if len(typed_key) <= 500 and typed_key.isprintable() else None
+    else:
+        key = whole_number(typed_key, 0, sort.key_max)
+    if movie_id is None or key is None:
+        raise BrokenView(BROKEN_MORE)
+    return (key, movie_id)
 
 
-# A row as the list partials unpack it: `ListedMovie` (features/watchlist.py), here from a join.
-ROW_COLUMNS = (movies.c.id, movies.c.title, movies.c.rating, DETAILS, movies.c.film_id, LAST_WATCHED, TIMES_WATCHED)
 # A shared Watched list with its reviews: each film's newest review (on the viewings' index by movie).
 NEWEST_REVIEW = (
     select(viewings.c.review)
@@ -171,47 +200,54 @@ NEWEST_REVIEW = (
 
 
 class ListPage(NamedTuple):
-    movies: list[tuple]  # rows of ROW_COLUMNS
+    movies: list[ListedMovie]
     next_after: tuple[Any, int] | None  # where the next page starts, if there is one
 
 
 async def read_page(db: Database, user_id: int, view: ListView, with_review: bool = False) -> ListPage:
-    """A page of rows of ROW_COLUMNS (and NEWEST_REVIEW after them, `with_review`)."""
+    """A page of rows (with the newest review, `with_review`)."""
     rows = await db.fetch_all(view.statement(with_review), user_id=user_id, **view.values())
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
-    return ListPage([row[:-1] for row in rows], (rows[-1][-1], rows[-1][0]) if more else None)
+    return ListPage([ListedMovie(*row[:-1]) for row in rows], (rows[-1][-1], rows[-1][0]) if more else None)
 
 
 @functools.cache
-def pick_statement(*shape) -> Select:
-    return page_statement(*shape, False).order_by(None).order_by(func.random()).limit(1)
+def pick_statement(shape: Shape) -> Select:
+    return page_statement(shape, False).order_by(None).order_by(func.random()).limit(1)
 
 
 @functools.cache
-def sort_key_of(sort_name: str) -> Select:
-    return select(LIST_SORT_KEYS[sort_name]).where(movies.c.id == bindparam("movie_id"))
+def next_row_statement(shape: Shape) -> Select:
+    """The id of the row after movie `after_id` in the view's order: its sort key read by a
+    subquery (on movies as a table of its own, not the outer query's row), then the keyset."""
+    key = select(LIST_SORT_KEYS[shape.sort_name]).where(movies.c.id == bindparam("after_id")).correlate(None)
+    return in_view_order(select(movies.c.id), shape, after_key=key.scalar_subquery()).limit(1)
 
 
 async def row_after(db: Database, user_id: int, view: ListView, movie_id: int) -> int | None:
     """The id of the row that follows movie `movie_id` in `view`'s order; None when it is last."""
-    [(key,)] = await db.fetch_all(sort_key_of(view.sort.name), movie_id=movie_id)
-    following = await read_page(db, user_id, replace(view, after=(key, movie_id)))
-    return following.movies[0][0] if following.movies else None
+    values = replace(view, after=None).values()
+    rows = await db.fetch_all(next_row_statement(view.shape()), user_id=user_id, after_id=movie_id, **values)
+    return rows[0][0] if rows else None
 
 
 @functools.cache
-def page_statement(
-    sort_name: str, text: bool, genre: bool, decade: bool, rated: str, length: bool, after: bool, with_review=False
-) -> Select:
+def page_statement(shape: Shape, after: bool, with_review=False) -> Select:
     """One page's rows (and one more, to tell whether there is a next page), each followed by
     its sort key; built once per shape, filter values bound."""
+    key = LIST_SORT_KEYS[shape.sort_name]
+    statement = select(*ROW_COLUMNS, *([NEWEST_REVIEW] if with_review else []), key).select_from(WITH_FILM)
+    after_key = bindparam("after_key", type_=String if shape.sort_name == "title" else Integer) if after else None
+    return in_view_order(statement, shape, after_key=after_key).limit(PAGE_SIZE + 1)
+
+
+def in_view_order(statement: Select, shape: Shape, after_key: ColumnElement | None = None) -> Select:
+    """`statement` narrowed to one user's list and the view's filters, in its sort's order;
+    past the row whose sort key is `after_key` and id `after_id`, when given."""
+    sort_name, text, genre, decade, rated, length, liked = shape
     sort, key = SORTS[sort_name], LIST_SORT_KEYS[sort_name]
-    statement = (
-        select(*ROW_COLUMNS, *([NEWEST_REVIEW] if with_review else []), key)
-        .select_from(movies.outerjoin(films, films.c.id == movies.c.film_id))
-        .where(movies.c.user_id == bindparam("user_id"), movies.c.watched == bindparam("watched"))
-    )
+    statement = statement.where(movies.c.user_id == bindparam("user_id"), movies.c.watched == bindparam("watched"))
     if text:
         statement = statement.where(movies.c.sort_title.like(bindparam("text_pattern")))
     if genre:
@@ -223,9 +259,10 @@ def page_statement(
         statement = statement.where(movies.c.rating.is_not(None) if rated == "yes" else movies.c.rating.is_(None))
     if length:
         statement = statement.where(movies.c.runtime <= bindparam("max_minutes"))
-    if after:
-        last = tuple_(bindparam("after_key", type_=String if sort_name == "title" else Integer), bindparam("after_id"))
-        position = tuple_(key, movies.c.id)
+    if liked:
+        statement = statement.where(movies.c.liked_at.is_not(None))
+    if after_key is not None:
+        last, position = tuple_(after_key, bindparam("after_id")), tuple_(key, movies.c.id)
         statement = statement.where(position < last if sort.descending else position > last)
     order = (key.desc(), movies.c.id.desc()) if sort.descending else (key.asc(), movies.c.id.asc())
-    return statement.order_by(*order).limit(PAGE_SIZE + 1)
+    return statement.order_by(*order)

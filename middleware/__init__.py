@@ -1,3 +1,4 @@
-"""Pure ASGI middleware, outermost first in `app.py`: security headers, (sessions,) the body
-limit, CSRF protection, and the login wall. Each answers a refusal through the `refuse`
-callable the app gives it, so the refusal looks like every other page."""
+"""Pure ASGI middleware, outermost first as `app.py` stacks it: security headers (around the
+error handling too), database faults, the encrypted session, request limits, the login wall,
+admin only, CSRF protection. A refusal is answered through the callable the app gives each
+(`refuse`, the wall's `turn_away`), so it looks like every other page."""

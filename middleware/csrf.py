@@ -1,8 +1,9 @@
 """CSRF protection: a token bound to the session on every unsafe request, plus a refusal of
-requests the browser says come from another site (the logic of Go's CrossOriginProtection)."""
+requests the browser says come from another site (the logic of Go's CrossOriginProtection).
+Paths under `open_prefixes` carry their own credential (a bearer token, a token in the path)
+and never act on the session cookie, so there is nothing for another site to ride on."""
 
 import hmac
-import secrets
 
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
@@ -12,12 +13,6 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from .request_limits import Refuse, replay
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-
-
-def csrf_token(request: Request) -> str:
-    if "csrf" not in request.session:
-        request.session["csrf"] = secrets.token_urlsafe(32)
-    return request.session["csrf"]
 
 
 def is_cross_origin(headers: Headers, own_origin: str) -> bool:
@@ -32,15 +27,18 @@ def is_cross_origin(headers: Headers, own_origin: str) -> bool:
 
 
 class CSRFProtection:
-    def __init__(self, app: ASGIApp, refuse: Refuse, public_origin: str = "") -> None:
+    def __init__(
+        self, app: ASGIApp, refuse: Refuse, public_origin: str = "", open_prefixes: tuple[str, ...] = ()
+    ) -> None:
         self.app = app
         self.refuse = refuse
+        self.open_prefixes = open_prefixes
         # Behind a proxy the Host the app sees may not be the one the browser used; then the
         # configured public origin is the one to compare against.
         self.public_origin = public_origin
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
+        if scope["type"] != "http" or scope["method"] in SAFE_METHODS or scope["path"].startswith(self.open_prefixes):
             await self.app(scope, receive, send)
             return
         request = Request(scope, receive)

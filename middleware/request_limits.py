@@ -10,6 +10,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..whole_numbers import BIG_INTEGER_MAX, whole_number
+
 # Renders a refusal (request, status, message) in the app's style; the app passes its own.
 Refuse = Callable[[Request, int, str], Response]
 
@@ -37,7 +39,7 @@ def head_size(scope: Scope) -> int:
 
 class RequestLimits:
     """`uploads` names the paths that take a file, each with its own cap and the message for a
-    file over it; every other path takes `max_bytes`."""
+    file over it (a name ending in "/": every path under it); every other path takes `max_bytes`."""
 
     def __init__(
         self,
@@ -53,6 +55,12 @@ class RequestLimits:
         self.refuse = refuse
         self.uploads = uploads or {}
 
+    def cap(self, path: str) -> tuple[int, str]:
+        for name, cap in self.uploads.items():
+            if path == name or (name.endswith("/") and path.startswith(name)):
+                return cap
+        return self.max_bytes, TOO_LARGE
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
@@ -65,12 +73,12 @@ class RequestLimits:
             await self.app(scope, receive, send)
             return
         request = Request(scope, receive)
-        declared = request.headers.get("content-length", "0")
-        if not declared.isdigit():
+        declared = whole_number(request.headers.get("content-length", "0"), 0, BIG_INTEGER_MAX)
+        if declared is None:
             await self.refuse(request, 400, "The request's Content-Length is not a number.")(scope, receive, send)
             return
-        max_bytes, too_large = self.uploads.get(scope["path"], (self.max_bytes, TOO_LARGE))
-        if int(declared) > max_bytes:
+        max_bytes, too_large = self.cap(scope["path"])
+        if declared > max_bytes:
             await self.refuse(request, 413, too_large)(scope, receive, send)
             return
         chunks, size = [], 0

@@ -1,6 +1,7 @@
 """Schema migrations with Alembic: `env.py` and `versions/` here, and the calls the app and
 the `flicklist db` command make."""
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -25,6 +26,7 @@ def alembic_config(database_url: str) -> AlembicConfig:
     return config
 
 
+@cache  # the migrations shipped with the code: read once a process, not at every app's start
 def head_revision() -> str:
     return ScriptDirectory.from_config(alembic_config("")).get_current_head()
 

@@ -14,7 +14,6 @@ from contextlib import asynccontextmanager
 
 import anyio
 import httpx
-from starlette.requests import Request
 
 from ..db import Database
 from ..settings import Settings
@@ -118,9 +117,3 @@ class PosterFetcher:
 async def poster_fetcher(db: Database, settings: Settings) -> AsyncIterator[PosterFetcher]:
     async with httpx.AsyncClient(timeout=httpx.Timeout(10), follow_redirects=True) as http:
         yield PosterFetcher(db, settings, TMDB(settings.tmdb_api_key, settings.tmdb_api_url, http))
-
-
-def want_posters(request: Request, film_ids: Iterable[int]) -> None:
-    """Tells this worker's fetcher, if there is one, which films a page shows."""
-    if request.app.state.posters is not None:
-        request.app.state.posters.want(film_ids)

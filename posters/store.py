@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from sqlalchemy import BigInteger, bindparam, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
-from ..db import Database
+from ..db import Database, Upsert
 from ..settings import make_private_dir
 from ..tables import film_posters, films, movies
 from .tmdb import Poster
@@ -26,19 +25,24 @@ def is_due(timestamp):
     return (film_posters.c.state != STORED) & (film_posters.c.next_try_at <= timestamp)
 
 
-def claim_statement(insert):
+def claim_statement() -> Upsert:
     timestamp = bindparam("now", type_=BigInteger)
-    statement = insert(film_posters).values(
-        film_id=bindparam("film_id"), state=FETCHING, tries=0, next_try_at=timestamp + CLAIM_SECONDS
-    )
-    return statement.on_conflict_do_update(
-        index_elements=[film_posters.c.film_id],
-        set_={"state": FETCHING, "next_try_at": timestamp + CLAIM_SECONDS},
+    return Upsert(
+        film_posters,
+        values={
+            "film_id": bindparam("film_id"),
+            "state": FETCHING,
+            "tries": 0,
+            "next_try_at": timestamp + CLAIM_SECONDS,
+        },
+        key=["film_id"],
+        update={"state": FETCHING, "next_try_at": timestamp + CLAIM_SECONDS},
         where=is_due(timestamp),
-    ).returning(film_posters.c.tries)
+        returning=[film_posters.c.tries],
+    )
 
 
-CLAIM = {"sqlite": claim_statement(sqlite.insert), "postgresql": claim_statement(postgresql.insert)}
+CLAIM = claim_statement()
 SETTLE = (
     update(film_posters)
     .where(film_posters.c.film_id == bindparam("film_id"))
@@ -100,7 +104,7 @@ class Claimed(NamedTuple):
 async def claim(db: Database, film_id: int, now: int) -> Claimed | None:
     """The film, if this worker may fetch its poster now; None if it is stored, another
     worker holds it, or its next try is not due."""
-    claimed = await db.write_returning(CLAIM[db.engine.dialect.name], Tries, film_id=film_id, now=now)
+    claimed = await db.upsert(CLAIM, Tries, film_id=film_id, now=now)
     rows = await db.fetch_all(IMDB_ID, film_id=film_id) if claimed else []
     return Claimed(rows[0][0], claimed.tries) if rows else None
 

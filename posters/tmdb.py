@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import httpx
 
+from ..whole_numbers import BIG_INTEGER_MAX, whole_number
+
 REQUESTS_PER_SECOND = 20
 POSTER_SIZE = "w185"  # 185 by 278 pixels: sharp as a thumbnail on a high-density screen, and the film page's poster
 MAX_POSTER_BYTES = 1024 * 1024
@@ -57,8 +59,8 @@ class Pace:
 
 
 def retry_after(response: httpx.Response) -> int:
-    value = response.headers.get("retry-after", "")
-    return min(int(value), 3600) if value.isdigit() else DEFAULT_RETRY_AFTER
+    seconds = whole_number(response.headers.get("retry-after", ""), 0, BIG_INTEGER_MAX)
+    return DEFAULT_RETRY_AFTER if seconds is None else min(seconds, 3600)
 
 
 def json_object(response: httpx.Response) -> dict:

@@ -6,11 +6,10 @@ Argon2 hash and a row) and share-link views (a link is public)."""
 from dataclasses import dataclass
 
 from sqlalchemy import BigInteger, Integer, bindparam, case, select
-from sqlalchemy.dialects import postgresql, sqlite
 
-from ..db import Database
+from ..db import Database, Upsert
 from ..tables import login_throttle, now
-from .throttle import GIVE_BACK, Limit, throttle_key
+from .throttle import Limit, throttle_key
 
 
 @dataclass(frozen=True)
@@ -24,23 +23,25 @@ SHARE_VIEWS = Window(Limit("share-view", 0), 60)
 LONGEST_WINDOW = max(SIGNUPS.seconds, SHARE_VIEWS.seconds)
 
 
-def reserve_statement(insert):
+def reserve_statement() -> Upsert:
     """Count one request under `key` unless its window is full: returns the count, or no row."""
     timestamp = bindparam("now", type_=BigInteger)
     count, window_start = login_throttle.c.failures, login_throttle.c.last_failure_at
     window_over = timestamp - window_start >= bindparam("seconds", type_=BigInteger)
-    statement = insert(login_throttle).values(key=bindparam("key"), failures=1, last_failure_at=timestamp)
-    return statement.on_conflict_do_update(
-        index_elements=[login_throttle.c.key],
-        set_={
+    return Upsert(
+        login_throttle,
+        values={"key": bindparam("key"), "failures": 1, "last_failure_at": timestamp},
+        key=["key"],
+        update={
             "failures": case((window_over, 1), else_=count + 1),
             "last_failure_at": case((window_over, timestamp), else_=window_start),
         },
         where=window_over | (count < bindparam("allowed", type_=Integer)),
-    ).returning(count)
+        returning=[count],
+    )
 
 
-RESERVE = {"sqlite": reserve_statement(sqlite.insert), "postgresql": reserve_statement(postgresql.insert)}
+RESERVE = reserve_statement()
 WINDOW_START = select(login_throttle.c.last_failure_at).where(login_throttle.c.key == bindparam("key"))
 
 
@@ -50,14 +51,7 @@ async def reserve(db: Database, window: Window, client: str, allowed: int) -> in
     if allowed <= 0:
         return 0
     key, timestamp = throttle_key(window.limit, client), now()
-    statement = RESERVE[db.engine.dialect.name]
-    if await db.write_returning(statement, int, key=key, now=timestamp, seconds=window.seconds, allowed=allowed):
+    if await db.upsert(RESERVE, int, key=key, now=timestamp, seconds=window.seconds, allowed=allowed):
         return 0
     rows = await db.fetch_all(WINDOW_START, key=key)
     return max(1, rows[0][0] + window.seconds - timestamp) if rows else 1
-
-
-async def give_back(db: Database, window: Window, client: str, allowed: int) -> None:
-    """A counted request that did no work after all (a sign-up whose email was taken)."""
-    if allowed > 0:
-        await db.write_returning(GIVE_BACK, str, key=throttle_key(window.limit, client))

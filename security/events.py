@@ -1,6 +1,6 @@
 """The security event log: what happened to an account's sign-in security (logins, second
 factors, recovery codes, password changes, sessions ended), shown to its owner on the account
-page and kept KEEP_SECONDS (security/housekeeping.py removes older ones)."""
+page and kept KEEP_SECONDS (housekeeping.py removes older ones)."""
 
 import re
 from typing import NamedTuple
@@ -17,6 +17,7 @@ LOGIN, LOGIN_FAILED, LOGIN_THROTTLED = "login", "login failed", "login throttled
 FACTOR_ADDED, FACTOR_REMOVED = "second factor added", "second factor removed"
 RECOVERY_CODE_USED, RECOVERY_CODES_MADE = "recovery code used", "recovery codes made"
 PASSWORD_CHANGED, SESSIONS_ENDED = "password changed", "sessions ended"
+ADDRESS_CHANGE_ASKED, ADDRESS_CHANGED = "change of address asked", "address changed"
 SIGN_ON_LINKED, SIGN_ON_UNLINKED = "single sign-on linked", "single sign-on removed"
 
 RECORD = (

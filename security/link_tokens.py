@@ -10,6 +10,8 @@ import secrets
 from sqlalchemy import Table, insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from ..whole_numbers import row_id
+
 SECRET_BYTES = 16
 
 
@@ -28,9 +30,9 @@ def secret_hash(secret: str) -> str:
 def parse(token: str) -> tuple[int, str] | None:
     """The row id and secret in a token, or None when it cannot be one."""
     number, _, secret = token.strip().partition(".")
-    if not number.isdigit() or len(number) > 12 or not secret or len(secret) > 100:
+    if (row := row_id(number)) is None or not secret or len(secret) > 100:
         return None
-    return int(number), secret
+    return row, secret
 
 
 def matches(stored_hash: str, secret: str) -> bool:

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from ..settings import Settings
-from ..web.origin import site_origin
+from .origin import site_origin
 
 with warnings.catch_warnings():
     # Authlib 1.9 prefers the httpx2 fork and warns when it finds httpx, which FlickList uses.

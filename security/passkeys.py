@@ -2,10 +2,17 @@
 
 The relying party is FLICKLIST_PUBLIC_ORIGIN when set, else the origin the request came to.
 Every passkey is discoverable and user-verifying (a PIN or biometric on the device), so a
-passkey alone is two factors: something you have and something you know or are."""
+passkey alone is two factors: something you have and something you know or are.
 
+Each challenge is kept on the server for CHALLENGE_SECONDS, the session holding only a random
+reference to it, and is deleted by the statement that hands it over for checking: an answer
+sent again (a captured sign-in replayed) finds no challenge. Expired ones are deleted whenever
+a new one is made."""
+
+import hashlib
 import json
 import re
+import secrets
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -28,12 +35,16 @@ from webauthn.helpers.structs import (
 )
 
 from ..db import Database
-from ..tables import now, passkeys
-from ..web.origin import site_origin
+from ..tables import now, passkeys, webauthn_challenges
+from .origin import site_origin
 
 RP_NAME = "FlickList"
 NAME_MAX = 100
-CHALLENGE_KEY = "webauthn_challenge"
+CHALLENGE_KEY = "webauthn_challenge"  # the session's reference to its challenge row
+CHALLENGE_SECONDS = 5 * 60
+REGISTER, SIGN_IN = "register", "sign_in"  # a challenge's purpose: the ceremony it was made for
+EXPIRED = "That passkey request has expired. Please try again."
+OTHER_ACCOUNT = "That passkey belongs to another account. Use one of this account's."
 CREDENTIAL_ID = re.compile(r"[A-Za-z0-9_-]{1,1400}")  # base64url, as stored
 
 
@@ -87,6 +98,60 @@ REMOVE = (
 )
 
 
+FORGET_EXPIRED = delete(webauthn_challenges).where(webauthn_challenges.c.expires_at <= bindparam("now", BigInteger))
+FORGET = delete(webauthn_challenges).where(webauthn_challenges.c.token_hash == bindparam("hashed"))
+KEEP = insert(webauthn_challenges).values(
+    token_hash=bindparam("hashed"),
+    purpose=bindparam("purpose"),
+    user_id=bindparam("user_id"),
+    challenge=bindparam("challenge"),
+    expires_at=bindparam("expires_at", BigInteger),
+)
+SPEND = (
+    delete(webauthn_challenges)
+    .where(
+        webauthn_challenges.c.token_hash == bindparam("hashed"),
+        webauthn_challenges.c.purpose == bindparam("purpose"),
+        webauthn_challenges.c.expires_at > bindparam("now", BigInteger),
+    )
+    .returning(webauthn_challenges.c.challenge, webauthn_challenges.c.user_id)
+)
+
+
+class Challenge(NamedTuple):
+    challenge: bytes
+    user_id: int | None  # whose passkeys it was made for; None: any passkey (passkey sign-in)
+
+
+def reference_hash(reference: str) -> str:
+    return hashlib.sha256(reference.encode()).hexdigest()
+
+
+async def keep_challenge(request: Request, purpose: str, user_id: int | None, challenge: bytes) -> None:
+    """Keep `challenge` for this browser, in place of any earlier one it was given."""
+    reference, earlier, timestamp = secrets.token_urlsafe(32), request.session.get(CHALLENGE_KEY), now()
+    steps = [(FORGET_EXPIRED, {"now": timestamp})]
+    if isinstance(earlier, str):
+        steps.append((FORGET, {"hashed": reference_hash(earlier)}))
+    values = {"purpose": purpose, "user_id": user_id, "challenge": challenge}
+    steps.append((KEEP, {"hashed": reference_hash(reference), "expires_at": timestamp + CHALLENGE_SECONDS, **values}))
+    await request.app.state.db.write_together(*steps)
+    request.session[CHALLENGE_KEY] = reference
+
+
+async def spend_challenge(request: Request, purpose: str) -> Challenge:
+    """The challenge this browser was given for `purpose`, deleted as it is read: usable once."""
+    reference = request.session.pop(CHALLENGE_KEY, None)
+    if not isinstance(reference, str):
+        raise PasskeyRefused(EXPIRED)
+    spent = await request.app.state.db.write_returning(
+        SPEND, Challenge, hashed=reference_hash(reference), purpose=purpose, now=now()
+    )
+    if spent is None:
+        raise PasskeyRefused(EXPIRED)
+    return Challenge(bytes(spent.challenge), spent.user_id)
+
+
 async def of_user(db: Database, user_id: int) -> list[Passkey]:
     return [Passkey(*row) for row in await db.fetch_all(OF_USER, user_id=user_id)]
 
@@ -96,7 +161,7 @@ def descriptors(credential_ids: list[str]) -> list[PublicKeyCredentialDescriptor
 
 
 async def registration_options(request: Request, user_id: int, email: str) -> str:
-    """The options for navigator.credentials.create(), as JSON; the challenge is kept in the session."""
+    """The options for navigator.credentials.create(), as JSON; the challenge is kept for this browser."""
     _, rp_id = origin_and_rp_id(request)
     existing = [row[0] for row in await request.app.state.db.fetch_all(CREDENTIAL_IDS, user_id=user_id)]
     options = generate_registration_options(
@@ -110,7 +175,7 @@ async def registration_options(request: Request, user_id: int, email: str) -> st
         ),
         exclude_credentials=descriptors(existing),
     )
-    request.session[CHALLENGE_KEY] = bytes_to_base64url(options.challenge)
+    await keep_challenge(request, REGISTER, user_id, options.challenge)
     return options_to_json(options)
 
 
@@ -124,16 +189,8 @@ async def authentication_options(request: Request, user_id: int | None) -> str:
     options = generate_authentication_options(
         rp_id=rp_id, allow_credentials=descriptors(allowed), user_verification=UserVerificationRequirement.REQUIRED
     )
-    request.session[CHALLENGE_KEY] = bytes_to_base64url(options.challenge)
+    await keep_challenge(request, SIGN_IN, user_id, options.challenge)
     return options_to_json(options)
-
-
-def spend_challenge(request: Request) -> bytes:
-    """The challenge this browser was given, usable once."""
-    challenge = request.session.pop(CHALLENGE_KEY, None)
-    if not isinstance(challenge, str):
-        raise PasskeyRefused("That passkey request has expired. Please try again.")
-    return base64url_to_bytes(challenge)
 
 
 def parsed(credential_json: str) -> dict:
@@ -148,11 +205,13 @@ def parsed(credential_json: str) -> dict:
 
 async def register(request: Request, user_id: int, name: str, credential_json: str) -> None:
     origin, rp_id = origin_and_rp_id(request)
-    challenge = spend_challenge(request)
+    spent = await spend_challenge(request, REGISTER)
+    if spent.user_id != user_id:
+        raise PasskeyRefused(EXPIRED)
     try:
         verified = verify_registration_response(
             credential=parsed(credential_json),
-            expected_challenge=challenge,
+            expected_challenge=spent.challenge,
             expected_origin=origin,
             expected_rp_id=rp_id,
             require_user_verification=True,
@@ -172,9 +231,10 @@ async def register(request: Request, user_id: int, name: str, credential_json: s
 
 
 async def signed_in_user(request: Request, credential_json: str) -> tuple[int, str]:
-    """(user id, passkey name) of the passkey that signed this challenge; PasskeyRefused otherwise."""
+    """(user id, passkey name) of the passkey that signed this browser's challenge, one of the
+    account's the challenge was made for, if any; PasskeyRefused otherwise."""
     origin, rp_id = origin_and_rp_id(request)
-    challenge = spend_challenge(request)
+    spent = await spend_challenge(request, SIGN_IN)
     credential = parsed(credential_json)
     credential_id = credential.get("id")
     if not isinstance(credential_id, str) or not CREDENTIAL_ID.fullmatch(credential_id):
@@ -184,10 +244,12 @@ async def signed_in_user(request: Request, credential_json: str) -> tuple[int, s
     if not rows:
         raise PasskeyRefused("That passkey is not registered with FlickList (it may have been removed).")
     passkey_id, user_id, public_key, sign_count = rows[0]
+    if spent.user_id is not None and spent.user_id != user_id:
+        raise PasskeyRefused(OTHER_ACCOUNT)
     try:
         verified = verify_authentication_response(
             credential=credential,
-            expected_challenge=challenge,
+            expected_challenge=spent.challenge,
             expected_origin=origin,
             expected_rp_id=rp_id,
             credential_public_key=bytes(public_key),

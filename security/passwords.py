@@ -14,7 +14,7 @@ import anyio
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from ..settings import PACKAGE_DIR
+from ..settings import PACKAGE_DIR, password_hash_cost
 
 PASSWORD_MIN = 15
 PASSWORD_MAX = 1024
@@ -22,7 +22,16 @@ PASSWORD_RULE = f"At least {PASSWORD_MIN} characters; any characters, spaces too
 COMMON_PASSWORDS_FILE = PACKAGE_DIR / "data" / "common-passwords.txt.gz"
 
 # OWASP's Argon2id baseline: 19 MiB, 2 passes, 1 lane.
-password_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+STRONG_HASHING = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
+# Argon2's least, for FLICKLIST_PASSWORD_HASH_COST=test alone (settings.password_hash_cost).
+TEST_ONLY_HASHING = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
+
+
+def make_password_hasher(cost: str) -> PasswordHasher:
+    return PasswordHasher(**(TEST_ONLY_HASHING if cost == "test" else STRONG_HASHING))
+
+
+password_hasher = make_password_hasher(password_hash_cost())
 # Hashing runs in threads, leaving one core to the event loop (at most 4 at once), so a login
 # storm neither stalls other pages nor holds more than 4 x 19 MiB of hash memory.
 hashing_slots = anyio.CapacityLimiter(max(1, min(4, (os.cpu_count() or 2) - 1)))
@@ -114,7 +123,7 @@ def check_password(password: str, email: str) -> str | None:
         return "Password must not be your email address."
     if folded in COMMON_PASSWORDS:
         return "That password is on a list of commonly used passwords. Please choose another."
-    for word in (address.partition("@")[0], "flicklist"):
+    for word in (address, address.partition("@")[0], "flicklist"):
         # A word anyone can guess adds nothing: what is left must meet the length rule alone.
         if len(word) >= 4 and word in folded and len(folded.replace(word, "")) < PASSWORD_MIN:
             return f"Password must not be built around '{word}'; add more of your own words."

@@ -6,4 +6,8 @@ from starlette.requests import Request
 
 
 def serializer(request: Request, purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(request.app.state.settings.secret_key, salt=f"flicklist-{purpose}")
+    return signer(request.app.state.settings.secret_key, purpose)
+
+
+def signer(secret_key: str, purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt=f"flicklist-{purpose}")

@@ -16,9 +16,8 @@ import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import BigInteger, Integer, bindparam, case, delete, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
-from ..db import Database
+from ..db import Database, Upsert
 from ..tables import login_throttle, now
 
 FORGET_AFTER = 15 * 60  # a quiet quarter of an hour and the count starts over
@@ -60,22 +59,24 @@ def wait_after(failures: int, limit: Limit) -> int:
     return 0 if excess <= 0 else min(2**excess, MAX_WAIT)
 
 
-def reserve_statement(insert):
+def reserve_statement() -> Upsert:
     """Count one attempt under `key` unless it must wait: returns the new count, or no row."""
     timestamp = bindparam("now", type_=BigInteger)
     failures, last = login_throttle.c.failures, login_throttle.c.last_failure_at
     stale = timestamp - last >= FORGET_AFTER
     excess = failures - bindparam("free", type_=Integer)
     wait = case(*[(excess == n, min(2**n, MAX_WAIT)) for n in range(1, 9)], else_=MAX_WAIT)
-    statement = insert(login_throttle).values(key=bindparam("key"), failures=1, last_failure_at=timestamp)
-    return statement.on_conflict_do_update(
-        index_elements=[login_throttle.c.key],
-        set_={"failures": case((stale, 1), else_=failures + 1), "last_failure_at": timestamp},
+    return Upsert(
+        login_throttle,
+        values={"key": bindparam("key"), "failures": 1, "last_failure_at": timestamp},
+        key=["key"],
+        update={"failures": case((stale, 1), else_=failures + 1), "last_failure_at": timestamp},
         where=or_(stale, excess <= 0, timestamp >= last + wait),
-    ).returning(failures)
+        returning=[failures],
+    )
 
 
-RESERVE = {"sqlite": reserve_statement(sqlite.insert), "postgresql": reserve_statement(postgresql.insert)}
+RESERVE = reserve_statement()
 GIVE_BACK = (
     update(login_throttle)
     .where(login_throttle.c.key == bindparam("key"), login_throttle.c.failures > 0)
@@ -109,9 +110,7 @@ async def reserve(db: Database, limits: dict[str, Limit]) -> int:
         return wait
     reserved = []
     for key, limit in limits.items():
-        count = await db.write_returning(
-            RESERVE[db.engine.dialect.name], int, key=key, free=limit.free_failures, now=now()
-        )
+        count = await db.upsert(RESERVE, int, key=key, free=limit.free_failures, now=now())
         if count is None:  # another attempt took the last one first
             for taken in reserved:
                 await db.write_returning(GIVE_BACK, str, key=taken)

@@ -11,6 +11,7 @@ from ..security import link_tokens
 from ..tables import now, share_links
 
 LISTS = {"watchlist": "Watchlist", "watched": "Watched", "diary": "Diary"}
+OWN = "own"  # a list of the person's own, `film_list_id`
 EXPIRIES = {"": "Never", "1": "In a day", "7": "In a week", "30": "In a month", "365": "In a year"}
 NAME_MAX = 100
 
@@ -25,6 +26,12 @@ class ShareLink(NamedTuple):
     revoked_at: int | None
     last_opened_at: int | None
     times_opened: int
+    film_list_id: int | None
+
+    @property
+    def choice(self) -> str:
+        """The list as the form offers it: "watchlist", or "own:12" for a list of one's own."""
+        return f"{OWN}:{self.film_list_id}" if self.film_list_id else self.list
 
     def open_now(self, at: int) -> bool:
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > at)
@@ -33,7 +40,7 @@ class ShareLink(NamedTuple):
 COLUMNS = (
     share_links.c.id, share_links.c.list, share_links.c.name, share_links.c.include_reviews,
     share_links.c.created_at, share_links.c.expires_at, share_links.c.revoked_at,
-    share_links.c.last_opened_at, share_links.c.times_opened,
+    share_links.c.last_opened_at, share_links.c.times_opened, share_links.c.film_list_id,
 )  # fmt: skip
 OF_USER = select(*COLUMNS).where(share_links.c.user_id == bindparam("user_id")).order_by(share_links.c.id.desc())
 ONE = select(*COLUMNS).where(share_links.c.user_id == bindparam("user_id"), share_links.c.id == bindparam("id"))
@@ -48,7 +55,13 @@ def check_name(name: str) -> str | None:
 
 
 async def create(
-    connection: AsyncConnection, user_id: int, list_name: str, name: str, include_reviews: bool, days: int | None
+    connection: AsyncConnection,
+    user_id: int,
+    list_name: str,
+    name: str,
+    include_reviews: bool,
+    days: int | None,
+    film_list_id: int | None = None,
 ) -> str:
     """A new link lasting `days` (None: until revoked); the answer is its token, shown once."""
     timestamp = now()
@@ -58,10 +71,11 @@ async def create(
         user_id=user_id,
         list=list_name,
         name=name,
-        include_reviews=include_reviews and list_name != "watchlist",
+        include_reviews=include_reviews and list_name in ("watched", "diary"),
         created_at=timestamp,
         expires_at=timestamp + days * 86400 if days else None,
         times_opened=0,
+        film_list_id=film_list_id,
     )
 
 
@@ -88,11 +102,12 @@ class Opened(NamedTuple):
     list: str
     name: str
     include_reviews: bool
+    film_list_id: int | None
 
 
 BY_ID = select(
     share_links.c.id, share_links.c.user_id, share_links.c.list, share_links.c.name, share_links.c.include_reviews,
-    share_links.c.secret_hash, share_links.c.expires_at, share_links.c.revoked_at,
+    share_links.c.film_list_id, share_links.c.secret_hash, share_links.c.expires_at, share_links.c.revoked_at,
 ).where(share_links.c.id == bindparam("id"))  # fmt: skip
 COUNT_OPENED = (
     update(share_links)

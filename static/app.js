@@ -4,38 +4,124 @@
 
 const FOCUSABLE = "a[href], button, input:not([type=hidden])";
 
-// A row about to leave the list (crossed off, deleted): its neighbours, and which of its
-// controls had focus, so that focus can go to the same control of the row that takes its place.
+// A row's controls in order. A row htmx swapped in holds its <noscript> button as an element
+// (the page's own rows hold it as text), which would shift the count by one: left out.
+function controlsOf(row) {
+  return [...row.querySelectorAll(FOCUSABLE)].filter((control) => !control.closest("noscript"));
+}
+
+// A row about to be swapped: its id, its neighbours and which of its controls had focus. Sent
+// back in its own place (rated, liked), focus goes to the same control of its new copy; gone
+// (crossed off, deleted), to the same control of the row that takes its place.
 let leaving = null;
+
+// Whether the swap takes away the element that has focus: only then does focus need a new place
+// (a status that refreshes itself while focus is elsewhere, or nowhere, leaves focus alone).
+let focusSwappedAway = false;
+
+// Films ticked and sent from the bar: where the first of them was, for Undo in its place.
+let leavingTogether = null;
+
+// Whether an Undo (the banner's or one in place) was pressed: the rows it brings back get focus.
+let undoing = false;
+
+// The nearest row of the list from `start` on, going `step` ("nextElementSibling" or
+// "previousElementSibling"), skipping rows `skip` says are leaving too.
+function nearestRow(start, step, skip = () => false) {
+  let row = start;
+  while (row && !(row.matches("li.movie") && !skip(row))) row = row[step];
+  return row;
+}
 
 document.addEventListener("htmx:beforeSwap", (event) => {
   const row = event.detail.target;
+  focusSwappedAway = row instanceof Element && row.contains(document.activeElement);
   if (!(row instanceof Element) || !row.matches("li.movie")) return;
-  const controls = [...row.querySelectorAll(FOCUSABLE)];
+  const controls = controlsOf(row);
   leaving = {
-    neighbours: [row.nextElementSibling, row.previousElementSibling],
+    id: row.id,
+    hadFocus: focusSwappedAway,
+    neighbours: [nearestRow(row.nextElementSibling, "nextElementSibling"), nearestRow(row.previousElementSibling, "previousElementSibling")],
     index: Math.max(0, controls.indexOf(document.activeElement)),
   };
 });
+
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const form = event.detail.elt;
+  if (form.closest && form.closest(".undo-row, #flash")) undoing = true;
+  if (form.id !== "bulk-form") return;
+  const ticked = (row) => row.querySelector(".tick:checked");
+  const first = [...document.querySelectorAll("li.movie")].find(ticked);
+  if (first) leavingTogether = { next: nearestRow(first, "nextElementSibling", ticked) || first.parentElement.querySelector(":scope > .more") };
+});
+
+// Undo in place of the row that left: a row saying what happened, with its own copy of the
+// banner's Undo (the banner keeps one too), just before `next` (or at the list's end). One at a time:
+// a newer action's Undo replaces the older one's.
+function offerUndo(next, list) {
+  const message = [...document.querySelectorAll("#flash .flash")].pop();
+  const form = message && message.querySelector("form.flash-action");
+  for (const old of document.querySelectorAll(".undo-row")) old.remove();
+  if (!form || !list) return null;
+  const row = document.createElement("li");
+  row.className = "undo-row";
+  const text = document.createElement("span");
+  text.textContent = message.querySelector(".flash-text").textContent;
+  const undo = form.cloneNode(true);
+  row.append(text, undo);
+  if (next && next.parentElement === list) list.insertBefore(row, next);
+  else list.append(row);
+  htmx.process(undo);
+  return row;
+}
 
 // An error sends focus to the field to correct (its message is its description), else to the
 // banner that explains it. A row that left gives focus to the
 // next row (the previous one at the end, the list's heading when it is empty), so the page
 // does not scroll away from where the person was.
-function placeFocus() {
+function placeFocus(placed) {
   const row = leaving;
-  leaving = null;
+  const together = leavingTogether;
+  const undone = undoing;
+  leaving = leavingTogether = null;
+  undoing = false;
   const banner = document.getElementById("flash");
   if (banner.querySelector(".flash-error")) {
     (document.querySelector("main [aria-invalid=true]") || banner).focus();
     return;
   }
+  const again = row && row.id && document.getElementById(row.id);
+  if (again) {
+    focusSwappedAway = false;
+    const controls = controlsOf(again);
+    if (row.hadFocus) (controls[row.index] || controls[0]).focus();
+    return;
+  }
+  if (row) offerUndo(row.neighbours[0], document.querySelector("ul.movies"));
+  // Rows an Undo brought back: focus on the first one's first control, where the Undo was.
+  if (undone) for (const old of document.querySelectorAll(".undo-row")) old.remove();
+  if (placed.length && undone) {
+    focusSwappedAway = false;
+    controlsOf(placed[0])[0].focus();
+    return;
+  }
+  // Ticked films sent from the bar, which hides: focus on the Undo in their place.
+  if (together) {
+    const offered = offerUndo(together.next && together.next.isConnected ? together.next : null, document.querySelector("ul.movies"));
+    if (offered) {
+      offered.querySelector("button").focus();
+      return;
+    }
+  }
   const focused = document.activeElement;
   if (focused && focused !== document.body && document.contains(focused) && focused.checkVisibility()) return;
+  const hadFocus = focusSwappedAway;
+  focusSwappedAway = false;
+  if (!row && !hadFocus) return;
   if (row) {
-    const next = row.neighbours.find((element) => element && element.isConnected && element.matches("li.movie"));
+    const next = row.neighbours.find((element) => element && element.isConnected);
     if (next) {
-      const controls = next.querySelectorAll(FOCUSABLE);
+      const controls = controlsOf(next);
       (controls[row.index] || controls[0]).focus();
       return;
     }
@@ -47,6 +133,7 @@ function placeFocus() {
 // row it goes before in the page's sort. One whose place is further down than the rows loaded
 // so far is dropped: "Show more" brings it in its place.
 function placeRows() {
+  const placed = [];
   // Last first: each row's place is then beside an old row or one already placed.
   for (const row of [...document.querySelectorAll("li[data-place-before]")].reverse()) {
     const before = row.dataset.placeBefore && document.getElementById(row.dataset.placeBefore);
@@ -55,7 +142,9 @@ function placeRows() {
     if (before) row.parentElement.insertBefore(row, before);
     else if (more) row.remove();
     else row.parentElement.append(row);
+    if (row.isConnected) placed.unshift(row);
   }
+  return placed;
 }
 
 // Every htmx answer carries the banner out-of-band, and the banner stays in the page even
@@ -64,10 +153,7 @@ function placeRows() {
 // the banner itself.) Waiting past the settle delay lets htmx finish its swap and autofocus.
 document.addEventListener("htmx:oobBeforeSwap", (event) => {
   if (event.target.id !== "flash") return;
-  setTimeout(() => {
-    placeRows();
-    placeFocus();
-  }, htmx.config.defaultSettleDelay + 10);
+  setTimeout(() => placeFocus(placeRows()), htmx.config.defaultSettleDelay + 10);
 });
 
 // A "Show password" button beside each password field; without JavaScript it is a plain one.
@@ -127,6 +213,56 @@ document.addEventListener("click", (event) => {
   }
   lastTicked = tick;
 });
+
+// The account menu closes on Escape (focus back on its summary), when focus leaves it and on a
+// click outside it, so it never covers the control that has focus. Without JavaScript it is a
+// plain <details>.
+document.addEventListener("keydown", (event) => {
+  const menu = event.key === "Escape" && event.target.closest && event.target.closest("details.account-menu[open]");
+  if (!menu) return;
+  menu.open = false;
+  menu.querySelector("summary").focus();
+});
+document.addEventListener("focusout", (event) => {
+  const menu = event.target.closest && event.target.closest("details.account-menu[open]");
+  if (menu && event.relatedTarget && !menu.contains(event.relatedTarget)) menu.open = false;
+});
+document.addEventListener("click", (event) => {
+  for (const menu of document.querySelectorAll("details.account-menu[open]")) {
+    if (!menu.contains(event.target)) menu.open = false;
+  }
+});
+
+// "Go to actions for ticked films", beside a ticked row's tick: focus on the bar's first action.
+// (Without JavaScript the link goes to the bar, and the next Tab reaches its first action.)
+document.addEventListener("click", (event) => {
+  const link = event.target.closest && event.target.closest("a.to-bulk");
+  if (!link) return;
+  event.preventDefault();
+  document.querySelector("#bulk-form button").focus();
+});
+
+// While the bar for ticked films shows, stuck to the bottom, the page keeps the control that
+// has focus clear of it: scroll padding the bar's height (and the gap under it).
+const bar = document.getElementById("bulk-form");
+if (bar) {
+  new ResizeObserver(() => {
+    const height = bar.getBoundingClientRect().height;
+    const gap = parseFloat(getComputedStyle(bar).bottom) || 0;
+    document.documentElement.style.scrollPaddingBottom = height ? `${Math.ceil(height + 2 * gap)}px` : "";
+  }).observe(bar);
+}
+
+// A page loaded after a plain form's submit: focus on its message (an error's field first), as
+// a message already on the page when it loads is not reliably announced. A field the page
+// puts focus in itself (autofocus: the empty watchlist's title) keeps it.
+function focusMessage() {
+  const banner = document.getElementById("flash");
+  if (!banner || !banner.querySelector(".flash") || document.querySelector("main [autofocus]")) return;
+  const invalid = banner.querySelector(".flash-error") && document.querySelector("main [aria-invalid=true]");
+  (invalid || banner).focus();
+}
+focusMessage();
 
 htmx.onLoad((root) => {
   addShowPassword(root);

@@ -1,6 +1,7 @@
 // The add field as a combobox over the catalog (WAI-ARIA 1.2, list autocomplete): htmx fetches
 // the listbox as the person types; this moves through it (Up/Down), picks (Enter or a click:
-// the film's id goes in the hidden `film` field) and closes it (Escape). Typing again unpicks.
+// the film's id goes in the hidden `film` field) and closes it (Escape, or focus leaving the field).
+// Typing again unpicks.
 function comboboxParts(input) {
   const form = input.form;
   return { form, list: document.getElementById("film-options"), film: form.elements.film };
@@ -79,4 +80,13 @@ document.addEventListener("click", (event) => {
   } else if (input && !event.target.closest?.(".combobox")) {
     setExpanded(input, false);
   }
+});
+
+// Tab moves on to the next control and the list closes. Focus passing to the list itself (a
+// click on an option focuses it, as it has tabindex=-1) keeps it open for the click to pick.
+document.addEventListener("focusout", (event) => {
+  const input = event.target;
+  if (input.getAttribute?.("role") !== "combobox") return;
+  if (event.relatedTarget?.closest?.(".combobox")) return;
+  setExpanded(input, false);
 });

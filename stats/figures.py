@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy import bindparam, case, distinct, func, select
 
 from ..db import Database
-from ..tables import movies, viewings
+from ..tables import movies, users, viewings
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 TOP_GENRES = 10
@@ -125,6 +125,9 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+DIARY_VERSION = select(users.c.diary_version).where(users.c.id == bindparam("user_id"))
+
+
 class FiguresCache:
     """Each worker's last figures per account and year, good while the diary's version stands."""
 
@@ -132,7 +135,8 @@ class FiguresCache:
         self.size = size
         self.kept: OrderedDict[tuple[int, int | None], tuple[int, Figures]] = OrderedDict()
 
-    async def get(self, db: Database, user_id: int, version: int, year: int | None) -> Figures:
+    async def get(self, db: Database, user_id: int, year: int | None) -> Figures:
+        [(version,)] = await db.fetch_all(DIARY_VERSION, user_id=user_id)
         key = (user_id, year)
         if (found := self.kept.get(key)) is not None and found[0] == version:
             self.kept.move_to_end(key)

@@ -1,30 +1,41 @@
 """What the tests (and the benchmark) share besides fixtures: a visitor who browses like a
-browser, how a user reads the banner, and a PostgreSQL database made afresh."""
+browser, how a user reads the banner, a PostgreSQL database made afresh, and the command line
+run in this process."""
 
 import asyncio
+import io
 import os
 import re
 import secrets
+import sqlite3
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from unittest import mock
 
 from httpx import AsyncClient, Response
 from sqlalchemy import text
 
+from flicklist.cli import main
 from flicklist.db import make_engine
 from flicklist.settings import Settings, load_settings
 
 PASSWORD = "correct horse battery staple"
 DATA = Path(__file__).parent / "data"  # small files in the formats of IMDb's datasets
 POSTGRES_SERVER_URL = os.environ.get("FLICKLIST_TEST_DATABASE_URL", "")
-# Under pytest-xdist (`make test` runs one worker a core) each worker has databases of its own:
-# its main one is made afresh at the start (conftest.migrated_template), the others' names
-# carry the worker's too (fresh_postgres_database).
+# The suite's main PostgreSQL database, made afresh at the start (conftest.migrated_template), so
+# nothing an earlier run or another checkout left there (a revision, rows) can break a run. Under
+# pytest-xdist (`make test` runs one worker a core) each worker has databases of its own: their
+# names carry the worker's (fresh_postgres_database).
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 POSTGRES_URL = (
-    f"{POSTGRES_SERVER_URL.rsplit('/', 1)[0]}/flicklist_test_{WORKER}"
-    if POSTGRES_SERVER_URL and WORKER
-    else POSTGRES_SERVER_URL
+    f"{POSTGRES_SERVER_URL.rsplit('/', 1)[0]}/flicklist_test{f'_{WORKER}' if WORKER else ''}"
+    if POSTGRES_SERVER_URL
+    else ""
 )
 
 
@@ -150,6 +161,19 @@ def texts_of_class(html: str, css_class: str) -> list[str]:
     return [collapse(chunks) for chunks in reader.found]
 
 
+async def waits_while_the_app_answers(user: Visitor, change: asyncio.Task, holder: sqlite3.Connection) -> Response:
+    """`change` (a request) waits for `holder`, a connection holding the SQLite file's lock, and
+    the app serves a page meanwhile; then the holder commits and the change goes through."""
+    started = time.monotonic()
+    await asyncio.sleep(0.5)
+    assert time.monotonic() - started < 1.5, "the event loop was held up"
+    assert not change.done(), "the change waits for the file"
+    assert (await user.client.get("/static/app.css")).status_code == 200, "the app answers meanwhile"
+    holder.execute("COMMIT")
+    holder.close()
+    return await change
+
+
 def flashes(html: str) -> list[str]:
     """The messages in the flash banner, as the user reads them."""
     return texts_of_class(html, "flash-text")
@@ -176,7 +200,7 @@ def live_database_url(tmp_path_factory, name: str) -> str:
     """A database of its own for a live server: a new SQLite file, or on PostgreSQL one made
     afresh, so what earlier runs left in the test database stays out."""
     if POSTGRES_URL:
-        return fresh_postgres_database(POSTGRES_URL, f"flicklist_{name}")
+        return fresh_postgres_database(POSTGRES_SERVER_URL, f"flicklist_{name}")
     return f"sqlite+aiosqlite:///{tmp_path_factory.mktemp(name) / 'flicklist.sqlite3'}"
 
 
@@ -191,3 +215,35 @@ def make_settings(database_url: str, **environment: str) -> Settings:
         **environment,
     }
     return load_settings({f"FLICKLIST_{name.upper()}": value for name, value in defaults.items()})
+
+
+@dataclass(frozen=True)
+class Ran:
+    """What a command gave back, as a shell sees it."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_main(*args: str, environment: dict[str, str] | None = None) -> Ran:
+    """`flicklist ARGS` run by `cli.main` in this process, with `environment` added to its
+    own, no terminal on stdin, and its output captured. In a thread of its own, which has no
+    event loop, so that the command's asyncio.run works from async tests as well."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+
+    def run() -> int:
+        with (
+            mock.patch.dict(os.environ, environment or {}),
+            mock.patch.object(sys, "stdin", io.StringIO()),
+            redirect_stdout(stdout),
+            redirect_stderr(stderr),
+        ):
+            try:
+                return main(list(args))
+            except SystemExit as exit:  # argparse's --help and usage errors
+                return exit.code or 0
+
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        returncode = thread.submit(run).result(timeout=120)
+    return Ran(returncode, stdout.getvalue(), stderr.getvalue())

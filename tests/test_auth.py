@@ -116,6 +116,17 @@ async def test_login_failure_says_the_same_for_unknown_email_and_wrong_password(
     assert flashes((await stranger.get("/login")).text) == ["Email or password is incorrect."]
 
 
+async def test_a_login_form_sent_blank_asks_for_what_is_missing_and_counts_no_attempt(user, make_visitor):
+    await user.logout()
+    stranger = await make_visitor()
+    for _ in range(30):  # past every limit of the login throttle, were they counted
+        assert (await stranger.post("/login", {"email": "", "password": "anything at all"})).status_code == 303
+    assert flashes((await stranger.get("/login")).text)[-1] == "Enter your email."
+    await stranger.post("/login", {"email": "ann@example.com", "password": ""})
+    assert flashes((await stranger.get("/login")).text) == ["Enter your password."]
+    assert (await stranger.login("ann@example.com")).headers["location"] == "/"
+
+
 async def test_login_goes_to_the_page_asked_for(user):
     await user.logout()
     assert (await user.login("ann@example.com", next="/watched")).headers["location"] == "/watched"

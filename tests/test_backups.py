@@ -13,7 +13,10 @@ from test_cli import cli
 
 from flicklist.migrations import upgrade
 
-pytestmark = pytest.mark.skipif(bool(POSTGRES_URL), reason="SQLite's backup; PostgreSQL's is pg_dump (tested below)")
+pytestmark = [
+    pytest.mark.live_server,
+    pytest.mark.skipif(bool(POSTGRES_URL), reason="SQLite's backup; PostgreSQL's is pg_dump (tested below)"),
+]
 
 
 class Writer(threading.Thread):

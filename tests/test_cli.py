@@ -1,34 +1,34 @@
 """The `flicklist` command: migrations, accounts, help, and what `serve` does to the process."""
 
+import asyncio
 import os
+import signal
 import socket
 import subprocess
 import sys
+import time
 
 import pytest
 from browser_support import PROJECT_DIR, free_port
-from sqlalchemy import insert
-from support import PASSWORD, POSTGRES_URL
+from sqlalchemy import func, insert, select
+from support import PASSWORD, POSTGRES_URL, Ran, run_main
 
-from flicklist.tables import totp_secrets
+from flicklist.catalog.imdb_files import BASICS_COLUMNS as BASICS_HEADER
+from flicklist.tables import films, totp_secrets
 
 
-def cli(*args: str, database_url: str, password: str | None = None) -> subprocess.CompletedProcess:
+def cli_environment(database_url: str, password: str | None = None) -> dict[str, str]:
     env = {
-        **os.environ,
         "FLICKLIST_DATABASE_URL": database_url,
         "FLICKLIST_SECRET_KEY": "cli-test-key-that-is-long-enough-to-sign",
     }
     if password is not None:
         env["FLICKLIST_PASSWORD"] = password
-    return subprocess.run(
-        [sys.executable, "-m", "flicklist.cli", *args],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return env
+
+
+def cli(*args: str, database_url: str, password: str | None = None) -> Ran:
+    return run_main(*args, environment=cli_environment(database_url, password))
 
 
 def test_the_command_line_migrates_and_manages_users(empty_database_url):
@@ -81,13 +81,7 @@ def test_the_command_line_says_when_the_database_is_not_migrated(empty_database_
     ],
 )
 def test_every_command_has_help(args):
-    result = subprocess.run(
-        [sys.executable, "-m", "flicklist.cli", *args, "--help"],
-        cwd=PROJECT_DIR,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_main(*args, "--help")
     assert result.returncode == 0 and "usage: flicklist" in result.stdout
 
 
@@ -109,6 +103,7 @@ print(gc.get_threshold()[0], gc.get_freeze_count() > 0)
 """
 
 
+@pytest.mark.live_server
 @pytest.mark.parametrize(("setting", "tuned"), [("1", "20000 True"), ("0", "700 False")])
 def test_serve_tunes_the_garbage_collector_once_unless_told_not_to(tmp_path, setting, tuned):
     env = {
@@ -211,19 +206,20 @@ def test_users_create_with_no_password_and_no_terminal_says_so_without_a_traceba
 
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_serve_exits_non_zero_when_the_app_cannot_start_however_many_workers(empty_database_url, workers):
-    result = subprocess.run(
-        [sys.executable, "-m", "flicklist.cli", "serve", "--port", str(free_port()), "--workers", workers],
-        cwd=PROJECT_DIR,
-        env={**os.environ, "FLICKLIST_DATABASE_URL": empty_database_url, "FLICKLIST_SECRET_KEY": "k" * 40},
-        capture_output=True,
-        text=True,
-        timeout=60,
+    result = run_main(
+        "serve",
+        "--port",
+        str(free_port()),
+        "--workers",
+        workers,
+        environment={"FLICKLIST_DATABASE_URL": empty_database_url, "FLICKLIST_SECRET_KEY": "k" * 40},
     )
     assert result.returncode == 1, "a supervisor must see the failed start"
     assert "flicklist: The database schema is at revision none but this code needs" in result.stderr
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.live_server
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_serve_exits_non_zero_when_its_port_is_taken(tmp_path, workers):
     url = f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}"
@@ -247,3 +243,48 @@ def test_serve_exits_non_zero_when_its_port_is_taken(tmp_path, workers):
 def test_backup_on_postgresql_points_to_pg_dump(database_url, tmp_path):
     result = cli("backup", str(tmp_path / "copy"), database_url=database_url)
     assert result.returncode == 1 and "pg_dump" in result.stderr and not (tmp_path / "copy").exists()
+
+
+async def films_in_catalog(app) -> int:
+    return (await app.state.db.fetch_all(select(func.count()).select_from(films)))[0][0]
+
+
+@pytest.mark.live_server
+async def test_catalog_status_after_a_load_killed_midway_says_it_did_not_finish_and_what_is_in_use(
+    user, app, settings, tmp_path
+):
+    await user.add("Partly Loaded Film 3")
+    basics = tmp_path / "title.basics.tsv"
+    lines = [
+        f"tt{n:07d}\tmovie\tPartly Loaded Film {n}\tPartly Loaded Film {n}\t0\t2001\t\\N\t95\tDrama"
+        for n in range(60_000)
+    ]
+    basics.write_text("\t".join(BASICS_HEADER) + "\n" + "\n".join(lines) + "\n")
+    load = subprocess.Popen(
+        [sys.executable, "-m", "flicklist.cli", "catalog", "load", str(basics)],
+        cwd=PROJECT_DIR,
+        env={**os.environ, **cli_environment(settings.database_url)},
+    )
+    deadline = time.monotonic() + 120
+    while await films_in_catalog(app) == 0:  # until the first batch of the merge is in
+        assert load.poll() is None and time.monotonic() < deadline, "the load ended before it could be killed"
+        await asyncio.sleep(0.05)
+    load.send_signal(signal.SIGKILL)
+    load.wait()
+    in_use = await films_in_catalog(app)
+    assert 0 < in_use < 60_000
+
+    assert cli("catalog", "link", database_url=settings.database_url).stdout.startswith("Linked 1 entries")
+    status = cli("catalog", "status", database_url=settings.database_url)
+    assert status.returncode == 0
+    first_line = status.stdout.splitlines()[0]
+    assert first_line.startswith("The last load did not finish (started ")
+    assert first_line.endswith(
+        f"from title.basics.tsv; it stopped while merging its films in): the catalog in use has {in_use:,} films, "
+        "1 of them on people's lists. Run `flicklist catalog load` again."
+    )
+    assert "No catalog loaded" not in status.stdout
+
+    assert cli("catalog", "load", str(basics), database_url=settings.database_url).returncode == 0
+    status = cli("catalog", "status", database_url=settings.database_url)
+    assert status.stdout.startswith("60,000 films, last loaded "), "finished: no word of the earlier load"

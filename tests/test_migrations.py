@@ -107,3 +107,23 @@ async def test_the_app_migrates_at_start_when_told_to(empty_database_url):
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             assert (await client.get("/healthz")).status_code == 200
             assert (await client.get("/register")).status_code == 200
+
+
+def test_lists_made_before_their_count_are_counted_and_the_count_then_kept(empty_database_url):
+    command.upgrade(alembic_config(empty_database_url), "0022")
+    made = "INSERT INTO film_lists (user_id, name, description, ranked, source, created_at, updated_at) "
+    made += "VALUES (1, :name, '', false, '', 0, 0)"
+
+    def seed(connection):
+        connection.execute(text("INSERT INTO users (id, email, password_hash, created_at) VALUES (1, 'a@b.c', 'x', 0)"))
+        for name in ("One", "Two"):
+            connection.execute(text(made), {"name": name})
+
+    run_sync(empty_database_url, seed)
+    upgrade(empty_database_url)
+    counted = "SELECT own_lists FROM users"
+    assert run_sync(empty_database_url, lambda connection: connection.execute(text(counted)).scalar_one()) == 2
+    run_sync(
+        empty_database_url, lambda connection: connection.execute(text("DELETE FROM film_lists WHERE name = 'One'"))
+    )
+    assert run_sync(empty_database_url, lambda connection: connection.execute(text(counted)).scalar_one()) == 1

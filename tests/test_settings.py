@@ -44,6 +44,7 @@ def read_key_at_once(path, barrier, results) -> None:
     results.put(read_or_create_secret_key(path))
 
 
+@pytest.mark.slow
 def test_workers_starting_at_once_all_read_the_same_whole_key(tmp_path):
     context = multiprocessing.get_context("fork")
     for trial in range(25):

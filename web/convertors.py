@@ -3,11 +3,14 @@ uses `{name:row_id}` imports it before building its routes."""
 
 from starlette.convertors import IntegerConvertor, register_url_convertor
 
+from ..whole_numbers import INTEGER_MAX, pattern_up_to
+
 
 class RowIdConvertor(IntegerConvertor):
-    """Ids of up to 18 digits: a longer one cannot exist and would overflow the database's integer."""
+    """Ids in ASCII digits up to the largest an id column holds: a path with a larger one
+    names no page (a 404), rather than a number the database cannot compare."""
 
-    regex = "[0-9]{1,18}"
+    regex = pattern_up_to(INTEGER_MAX)
 
 
 register_url_convertor("row_id", RowIdConvertor())

@@ -21,6 +21,30 @@ MESSAGES = {
     431: "That request's headers are too large.",
     500: "Something went wrong on our side. Please try again.",
 }
+NOT_SAVED = "The database is not available right now; your change was not saved. Try again in a moment."
+NOT_READ = "The database is not available right now. Try again in a moment."
+RETRY_AFTER_SECONDS = 10
+
+
+def not_found(request: Request) -> Response:
+    """What a page that exists only for admins answers anyone else: as if it did not exist."""
+    return error_response(request, 404, MESSAGES[404])
+
+
+WAIT_UNITS = (("hour", 3600), ("minute", 60))
+
+
+def spoken_wait(seconds: int) -> str:
+    """A wait as a person says it, in its largest unit, rounded up: "8 seconds", "5 minutes"."""
+    unit, size = next(((unit, size) for unit, size in WAIT_UNITS if seconds >= size), ("second", 1))
+    count = -(-seconds // size)
+    return f"{count} {unit}{'s' if count != 1 else ''}"
+
+
+def too_many_attempts(request: Request, wait: int, what: str = "Too many attempts") -> Response:
+    response = error_response(request, 429, f"{what}, try again in {spoken_wait(wait)}.")
+    response.headers["Retry-After"] = str(wait)
+    return response
 
 
 async def http_error(request: Request, exc: HTTPException) -> Response:
@@ -33,8 +57,20 @@ async def http_error(request: Request, exc: HTTPException) -> Response:
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
-    # Starlette re-raises the exception after this response, so the server logs the traceback.
-    return error_response(request, 500, MESSAGES[500])
+    # Starlette re-raises the exception after this response, so the server logs the traceback
+    # and drops the connection: the browser is told, so that it opens a new one for its next request.
+    response = error_response(request, 500, MESSAGES[500])
+    response.headers["Connection"] = "close"
+    return response
+
+
+def database_unavailable(request: Request, exc: Exception) -> Response:
+    """A database that cannot take the work just now (middleware/database_faults.py decides):
+    whatever the request asked to change was not, and the person is told to try again soon."""
+    message = NOT_READ if request.method in ("GET", "HEAD") else NOT_SAVED
+    response = error_response(request, 503, message)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 async def value_not_stored(request: Request, exc: DataError) -> Response:

@@ -1,6 +1,5 @@
 """Reading submitted forms and answering when one is refused."""
 
-import unicodedata
 from typing import Any
 
 from starlette.requests import Request
@@ -14,20 +13,6 @@ async def form_fields(request: Request, *names: str) -> dict[str, str]:
     """The named fields as strings; a missing field or a file upload counts as empty."""
     form = await request.form()
     return {name: value if isinstance(value := form.get(name), str) else "" for name in names}
-
-
-# Characters that reorder the text around them: a title could make a row read differently.
-BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
-
-
-def clean_text(text: str) -> str:
-    """Typed one-line text as it is stored: NFC, with control characters (NUL included),
-    surrogates and direction overrides dropped, and runs of spaces made one."""
-    if text.isascii() and text.isprintable():
-        return " ".join(text.split())  # the common case, checked in C: nothing to drop
-    spaced = " ".join(unicodedata.normalize("NFC", text).split())
-    kept = "".join(c for c in spaced if unicodedata.category(c) not in ("Cc", "Cs") and c not in BIDI_CONTROLS)
-    return " ".join(kept.split())
 
 
 async def refuse_form(

@@ -1,12 +1,30 @@
-"""Fixtures for the browser tests: a live server per module and a headless Chromium per test."""
+"""Fixtures for the browser tests: live servers and one headless Chromium a worker, each test in
+browser contexts of its own (cookies and storage are per context) and with accounts of its own."""
+
+import asyncio
+from pathlib import Path
 
 import pytest
+import pytest_asyncio
 from browser_support import CHROMIUM, CHROMIUM_ARGS, LiveServer, require_chromium
 from playwright.async_api import async_playwright
-from support import live_database_url
+from support import DATA, live_database_url
+
+from flicklist.catalog.load import load_catalog
+from flicklist.db import Database
+from flicklist.migrations import upgrade
+
+BROWSER_TESTS = Path(__file__).parent
 
 
-@pytest.fixture(scope="module")
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The browser tests run in the worker's one event loop, the loop their shared Chromium lives in."""
+    for item in items:
+        if item.path.is_relative_to(BROWSER_TESTS):
+            item.add_marker(pytest.mark.asyncio(loop_scope="session"), append=False)
+
+
+@pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     require_chromium()
     database_url = live_database_url(tmp_path_factory, "browser")
@@ -17,9 +35,36 @@ def live_server(tmp_path_factory):
     server.stop()
 
 
-@pytest.fixture
-async def browser():
+@pytest.fixture(scope="session")
+def catalog_server(tmp_path_factory):
+    """A live server whose catalog holds tests/data's films."""
+    require_chromium()
+    database_url = live_database_url(tmp_path_factory, "combobox")
+    upgrade(database_url)
+
+    async def load() -> None:
+        db = Database(database_url)
+        await load_catalog(db, DATA / "title.basics.tsv", DATA / "title.ratings.tsv")
+        await db.close()
+
+    asyncio.run(load())
+    server = LiveServer(database_url)
+    yield server
+    server.stop()
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def chromium():
+    require_chromium()
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         yield browser
         await browser.close()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def browser(chromium):
+    """The worker's Chromium; the contexts a test opens are closed after it."""
+    yield chromium
+    for context in chromium.contexts:
+        await context.close()

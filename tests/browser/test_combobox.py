@@ -1,43 +1,17 @@
 """The add field as a combobox over the catalog, in Chromium: typing shows films, the arrow
 keys move through them, Enter picks one and the add posts that film; Escape closes."""
 
-import asyncio
 from pathlib import Path
 
-import pytest
 from browser_support import (
     DESKTOP,
     PHONE,
     SCREENSHOT_DIR,
-    LiveServer,
     axe_violations,
     emails,
     register,
-    require_chromium,
 )
 from playwright.async_api import expect
-from support import DATA, live_database_url
-
-from flicklist.catalog.load import load_catalog
-from flicklist.db import Database
-from flicklist.migrations import upgrade
-
-
-@pytest.fixture(scope="module")
-def catalog_server(tmp_path_factory):
-    require_chromium()
-    database_url = live_database_url(tmp_path_factory, "combobox")
-    upgrade(database_url)
-
-    async def load() -> None:
-        db = Database(database_url)
-        await load_catalog(db, DATA / "title.basics.tsv", DATA / "title.ratings.tsv")
-        await db.close()
-
-    asyncio.run(load())
-    server = LiveServer(database_url)
-    yield server
-    server.stop()
 
 
 async def test_arrow_keys_and_enter_pick_a_film_and_the_add_posts_it(browser, catalog_server):

@@ -1,12 +1,13 @@
 """Importing a history in a real browser: the import page follows the work by itself (htmx
-asking again; without JavaScript, the page refreshing), and the preview passes axe."""
+asking again; without JavaScript, the page refreshing), and the preview and a refused file's
+upload form pass axe."""
 
 import csv
 import io
 import zipfile
 
 import pytest
-from browser_support import assert_no_reload, emails, mark_window, open_page, register
+from browser_support import assert_no_reload, axe_violations, emails, mark_window, open_page, register
 from playwright.async_api import expect
 
 
@@ -47,3 +48,18 @@ async def test_an_import_is_previewed_and_applied_from_the_account_page(browser,
     await expect(page.get_by_role("heading", name="February 2024")).to_be_visible()
     await expect(page.locator(".diary-entry")).to_have_count(28)
     assert watcher.foreign_requests == []
+
+
+async def test_a_file_flicklist_cannot_read_comes_back_on_the_upload_form_which_passes_axe(
+    browser, live_server, tmp_path
+):
+    context = await browser.new_context(base_url=live_server.url, bypass_csp=True)  # for axe's script
+    page = await context.new_page()
+    await register(page, next(emails))
+    other = tmp_path / "trakt-history.json"
+    other.write_text('{"movies": [{"title": "Heat", "year": 1995}]}')
+    await page.goto("/account")
+    await page.get_by_label("Import a history").set_input_files(other)
+    await page.get_by_role("button", name="Upload and preview").click()
+    await expect(page.locator(".field-error")).to_contain_text("FlickList imports a Letterboxd export")
+    assert await axe_violations(page) == []

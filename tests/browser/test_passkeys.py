@@ -5,13 +5,13 @@ localhost."""
 
 import re
 
-import pytest
+import pytest_asyncio
 from browser_support import Watcher, log_out, open_page, promote, register
 from playwright.async_api import expect
 from support import PASSWORD
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(loop_scope="session")  # the loop of the worker's Chromium
 async def page_with_authenticator(browser, live_server):
     origin = live_server.url.replace("127.0.0.1", "localhost")
     page = await (await browser.new_context(base_url=origin)).new_page()
@@ -64,7 +64,7 @@ async def test_a_passkey_is_added_then_asked_for_after_the_password(page_with_au
     await expect(page.get_by_role("heading", name="One more step")).to_be_visible()
     await page.get_by_role("button", name="Use your passkey").click()
     await expect(page.locator("#flash")).to_contain_text("Welcome back, passkey.after.password@example.com!")
-    assert page.url.endswith("/")
+    await expect(page).to_have_url(re.compile(r"/$"))
     await page.goto("/account")
     await expect(page.locator(".factors")).to_contain_text("last used")
     await expect(page.locator(".events")).to_contain_text("Login (password and passkey “Laptop”)")
@@ -95,7 +95,7 @@ async def test_a_passkey_signs_in_on_its_own_and_is_removed_with_the_password(pa
     await log_out(page)
     await page.get_by_role("button", name="Sign in with a passkey").click()
     await expect(page.locator("#flash")).to_contain_text("That passkey is not registered with FlickList")
-    assert re.search(r"/login$", page.url)
+    await expect(page).to_have_url(re.compile(r"/login$"))
 
 
 async def test_without_javascript_the_passkey_buttons_stay_hidden(browser, live_server):

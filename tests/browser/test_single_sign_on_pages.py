@@ -5,6 +5,7 @@ a tampered state, a replayed code, a wrong nonce). The page's CSP lets the form 
 provider and nowhere else."""
 
 import pytest
+import pytest_asyncio
 from browser_support import LiveServer, Watcher, log_out, register
 from oidc_provider import running_provider, set_claims, with_query
 from playwright.async_api import expect
@@ -74,13 +75,13 @@ async def watched_page(browser, server, provider):
     assert all(url.startswith(provider) for url in watcher.foreign_requests if url.startswith("http://127.0.0.1"))
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(loop_scope="session")  # the loop of the worker's Chromium
 async def page(browser, sign_on_server, provider):
     async for page in watched_page(browser, sign_on_server, provider):
         yield page
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(loop_scope="session")  # the loop of the worker's Chromium
 async def page_on_closed(browser, closed_server, provider):
     async for page in watched_page(browser, closed_server, provider):
         yield page

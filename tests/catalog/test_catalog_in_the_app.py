@@ -138,8 +138,8 @@ async def test_a_films_page_shows_the_film_and_what_this_user_did_with_it(user, 
     await user.post(f"/movies/{movie_id}/watched")
     await user.post(f"/movies/{movie_id}/rating", {"rating": "4"})
     film_page = text_of((await user.get(f"/films/{heat}")).text)
-    assert "On your Watched list, rated ★★★★." in film_page
-    assert f"Your viewings {written_day(today().isoformat())} ★★★★ Edit" in film_page
+    assert "On your Watched list, rated ★★★★ 4." in film_page
+    assert f"Your viewings {written_day(today().isoformat())} ★★★★ 4 Edit" in film_page
     amelie = text_of((await user.get(f"/films/{catalog['tt0000106']}")).text)
     assert "Original title: Le fabuleux destin d'Amélie Poulain" in amelie
     assert (await user.get("/films/999999")).status_code == 404

@@ -119,6 +119,7 @@ async def test_a_truncated_gzip_file_is_refused_and_changes_nothing(app, tmp_pat
         assert (await connection.execute(select(catalog_loads))).all() == [], "no load recorded"
 
 
+@pytest.mark.slow
 async def test_a_bad_line_after_many_films_stops_the_load_cleanly(app, tmp_path):
     """Reading stops while a batch is being written: that write ends first, then nothing is kept."""
     generated, _ = write_synthetic(tmp_path / "big", lines=150_000, seed=5)

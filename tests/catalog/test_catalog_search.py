@@ -74,3 +74,22 @@ async def test_a_search_gives_at_most_ten_films(app, tmp_path):
 def test_an_ascii_title_is_folded_as_any_other(title):
     """search_key's shortcut for ASCII titles gives what the general folding gives."""
     assert search_key(title) == folded(title)
+
+
+async def test_a_search_finds_films_well_past_the_thousand_most_voted_in_the_order_of_their_votes(app, tmp_path):
+    """PostgreSQL looks through ranges of ids (the first holding the 1,024 most voted films)
+    and stops once it has enough: a word in a few films on either side of a range's end is
+    found in all of them, and popular ones are not crowded out by the rest."""
+    db = app.state.db
+    basics = ["tconst\ttitleType\tprimaryTitle\toriginalTitle\tisAdult\tstartYear\tendYear\truntimeMinutes\tgenres"]
+    ratings = ["tconst\taverageRating\tnumVotes"]
+    for n in range(1, 1301):
+        title = f"Comet {n}" if n % 100 == 0 else f"Filler {n}"
+        basics.append(f"tt{n:07d}\tmovie\t{title}\t{title}\t0\t2000\t\\N\t90\tDrama")
+        ratings.append(f"tt{n:07d}\t7.0\t{100_000 - n}")
+    (tmp_path / "title.basics.tsv").write_text("\n".join(basics) + "\n")
+    (tmp_path / "title.ratings.tsv").write_text("\n".join(ratings) + "\n")
+    await load_catalog(db, tmp_path / "title.basics.tsv", tmp_path / "title.ratings.tsv")
+    assert [film.title for film in await search(db, "comet")] == [f"Comet {n}" for n in range(100, 1001, 100)]
+    assert [film.title for film in await search(db, "comet 12")] == ["Comet 1200"]
+    assert [film.title for film in await search(db, "fil 1299")] == ["Filler 1299"]

@@ -11,7 +11,7 @@ from support import flashes, text_of, texts_of_class
 
 from flicklist.diary.days import today, written_day
 from flicklist.diary.trash import UNDO_SECONDS
-from flicklist.security.housekeeping import remove_expired
+from flicklist.housekeeping import remove_expired
 from flicklist.tables import trash
 
 
@@ -64,7 +64,10 @@ async def test_a_logged_viewing_keeps_its_date_half_star_rating_review_and_tags(
     shown = "Line one.\nLine two &lt;b&gt;not bold&lt;/b&gt; &amp; &lt;script&gt;alert(1)&lt;/script&gt;"
     assert f'<div class="review">{shown}</div>' in page, "shown as typed, line breaks kept, no HTML made of it"
     assert "Tags: crime, LA" in text_of(page)
-    assert '<span class="stars-shown" role="img" aria-label="rated 3.5 stars">★★★½</span>' in page
+    assert (
+        '<span class="stars-shown" role="img" aria-label="rated 3.5 stars">★★★<span class="half-star">★</span>'
+        ' <span class="rating-number">3.5</span></span>' in page
+    ), "three stars and half of one, drawn as half a star, then the number"
     watched = (await user.get("/watched")).text
     assert 'name="rating" value="3.5" checked>' in watched, "the film's rating is its newest rated viewing's"
     assert f"Watched {written_day(days_ago(3))}" in text_of(watched)
@@ -126,8 +129,13 @@ async def test_a_viewing_can_be_changed(user):
         {"watched_on": days_ago(40), "rating": "0.5", "rewatch": "on", "review": "Better the second time.", "tags": ""},
     )
     assert response.headers["location"] == f"/movies/{movie_id}"
-    page = text_of((await user.get(f"/movies/{movie_id}")).text)
-    assert f"{written_day(days_ago(40))} ½" in page and "Rewatch Better the second time." in page
+    html = (await user.get(f"/movies/{movie_id}")).text
+    page = text_of(html)
+    assert written_day(days_ago(40)) in page and "Rewatch Better the second time." in page
+    assert (
+        'aria-label="rated 0.5 stars"><span class="half-star">★</span> <span class="rating-number">0.5</span></span>'
+        in html
+    ), "half a star, drawn, and its number"
     assert 'name="rating" value="0.5" checked>' in (await user.get("/watched")).text
 
 
@@ -155,8 +163,9 @@ async def test_undoing_the_delete_of_a_movie_brings_back_its_diary(user):
     assert "Nothing logged yet." in text_of(diary)
     undo = undo_fields(diary)
     await user.post(undo.pop("url"), undo)
-    entries = texts_of_class((await user.get("/diary")).text, "diary-entry")
-    assert len(entries) == 2 and "Review" in entries[1] and "★★★★½" in entries[1]
+    diary = (await user.get("/diary")).text
+    entries = texts_of_class(diary, "diary-entry")
+    assert len(entries) == 2 and "Review" in entries[1] and 'aria-label="rated 4.5 stars"' in diary
     assert 'name="rating" value="4.5" checked>' in (await user.get("/watched")).text
 
 

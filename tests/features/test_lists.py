@@ -177,19 +177,31 @@ async def test_the_navigation_counts_each_list_after_every_change(user):
     assert counts((await user.get("/watched")).text) == ("2", "0")
 
 
-async def test_counts_stay_true_for_films_imported_and_deleted_with_the_account(user, app):
+async def test_counts_stay_true_for_many_films_written_in_one_statement_for_two_people(user, make_visitor, app):
     await user.add("Heat")
+    await (await make_visitor()).register("bob@example.com")
+
+    async def counted() -> list[tuple[int, int]]:
+        listed = select(users.c.watchlist_films, users.c.watched_films).order_by(users.c.id)
+        return [tuple(row) for row in await connection.execute(listed)]
+
     async with app.state.db.engine.begin() as connection:
-        ann = (await connection.execute(select(users.c.id))).scalar_one()
+        ann, bob = (await connection.execute(select(users.c.id).order_by(users.c.id))).scalars()
         await connection.execute(
             insert(movies),
             [
-                {"user_id": ann, "title": f"Film {n}", "title_key": f"film {n}", "watched": n % 3 == 0, "added_at": n}
+                {"user_id": owner, "title": f"Film {n}", "title_key": f"film {n}", "watched": n % 3 == 0, "added_at": n}
+                for owner in (ann, bob)
                 for n in range(30)
             ],
         )
-        counted = (await connection.execute(select(users.c.watchlist_films, users.c.watched_films))).one()
-    assert tuple(counted) == (21, 10)
+        assert await counted() == [(21, 10), (20, 10)]
+        await connection.execute(movies.update().where(movies.c.title.like("Film 1%")).values(watched=True))
+        assert await counted() == [(13, 18), (12, 18)], "a film already watched is not counted twice"
+        await connection.execute(movies.delete().where(movies.c.user_id == bob, movies.c.title.like("Film 2%")))
+        assert await counted() == [(13, 18), (4, 15)]
+        await connection.execute(users.delete().where(users.c.id == bob))
+        assert await counted() == [(13, 18)]
 
 
 async def test_past_the_cap_an_add_is_refused_with_a_message_and_nothing_is_added(make_settings_app, make_visitor):

@@ -1,6 +1,7 @@
 """Second factors over HTTP: an authenticator app (codes made with pyotp, as the app would),
 recovery codes, the login's second step, FLICKLIST_REQUIRE_MFA and the security log.
-Passkeys need a browser: tests/browser/test_passkeys.py."""
+Passkeys: tests/browser/test_passkeys.py (Chromium's virtual authenticator) and
+tests/security/test_passkey_challenges.py (a software one, over HTTP)."""
 
 import re
 import time
@@ -10,7 +11,7 @@ import pytest
 from sqlalchemy import insert
 from support import PASSWORD, flashes, text_of, texts_of_class
 
-from flicklist.security.housekeeping import remove_expired
+from flicklist.housekeeping import remove_expired
 from flicklist.tables import now, security_events
 
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0"

@@ -27,7 +27,7 @@ async def test_htmx_sends_the_token_in_a_header(user):
         "/movies", data={"title": "Heat"}, headers={"HX-Request": "true", "X-CSRF-Token": user.csrf_token}
     )
     assert response.status_code == 200
-    assert "Heat</span>" in (await user.get("/")).text
+    assert ">Heat</a>" in (await user.get("/")).text
 
 
 async def test_the_login_form_needs_the_token_too(user):

@@ -1,4 +1,6 @@
-"""The login wall: only the sign-in pages, share links, static files and the health check are open."""
+"""The login wall: only the sign-in pages, share links, static files and the health check are
+open, and the paths that carry their own credential (the API's bearer token), which answer
+for themselves (tests/api/)."""
 
 import re
 
@@ -6,8 +8,12 @@ import pytest
 from starlette.routing import Mount, Route
 from support import text_of
 
-from flicklist.auth import OPEN_PATHS, OPEN_PREFIXES
+from flicklist.app import TOKEN_PREFIXES
+from flicklist.auth import OPEN_PATHS
+from flicklist.auth import OPEN_PREFIXES as SESSION_OPEN_PREFIXES
 from flicklist.tables import movies
+
+OPEN_PREFIXES = (*SESSION_OPEN_PREFIXES, *TOKEN_PREFIXES)
 
 
 def walled_routes(app) -> list[tuple[str, str]]:

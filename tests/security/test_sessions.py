@@ -1,4 +1,5 @@
-"""Sessions end when they should: logout, password change, "log out everywhere", lifetimes."""
+"""Sessions end when they should: logout, password change, "log out everywhere", lifetimes.
+What the cookie shows: tests/security/test_session_cookie.py."""
 
 import asyncio
 import re
@@ -25,15 +26,6 @@ async def test_logged_in_pages_are_never_cached(user):
 async def test_logout_clears_the_browsers_cache_and_storage(user):
     response = await user.logout()
     assert response.headers["clear-site-data"] == '"cache", "storage"'
-
-
-async def test_the_session_cookie_shows_nothing_personal_when_decoded(user):
-    import base64
-
-    cookie = user.client.cookies["flicklist_session"]
-    payload = base64.b64decode(cookie.split(".")[0] + "==").decode()
-    assert "ann@example.com" not in payload and '"user' not in payload
-    assert set(__import__("json").loads(payload)) <= {"sid", "csrf", "flash", "form", "confirmed_at"}
 
 
 async def test_login_replaces_a_planted_session_so_the_victim_is_not_logged_in_as_the_attacker(make_visitor):

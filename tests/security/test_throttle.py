@@ -5,10 +5,11 @@ import asyncio
 
 import httpx
 from sqlalchemy import func, insert, select
-from support import PASSWORD, csrf_token_in, flashes
+from support import PASSWORD, Visitor, csrf_token_in, flashes
 
+from flicklist.auth import EMAIL_TAKEN
 from flicklist.db import Database
-from flicklist.security.housekeeping import remove_expired
+from flicklist.housekeeping import remove_expired
 from flicklist.tables import login_sessions, login_throttle, now
 
 WRONG = "wrong password, again"
@@ -110,14 +111,21 @@ async def test_sign_ups_from_one_address_are_limited_per_hour(make_visitor):
     assert (await elsewhere.register("user10@example.com")).headers["location"] == "/", "another address may"
 
 
-async def test_a_sign_up_refused_for_a_taken_email_does_not_count(make_visitor):
-    visitor = await make_visitor(address="192.0.2.3")
-    await visitor.register("taken@example.com")
-    for _ in range(12):
-        visitor.client.cookies.clear()
-        assert (await visitor.register("taken@example.com")).status_code == 303
-    visitor.client.cookies.clear()
-    assert (await visitor.register("new@example.com")).headers["location"] == "/"
+async def test_sign_ups_with_taken_emails_count_so_the_form_cannot_test_emails_without_limit(
+    make_visitor, make_settings_app
+):
+    for n in range(4):
+        await (await make_visitor(address=f"192.0.2.{10 + n}")).register(f"taken{n}@example.com")
+    app = await make_settings_app(signups_per_hour="3")
+    transport = httpx.ASGITransport(app=app, client=("192.0.2.3", 50000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        prober = Visitor(client)
+        for n in range(3):
+            assert (await prober.register(f"taken{n}@example.com")).headers["location"] == "/register"
+            assert flashes((await prober.get("/register")).text) == [EMAIL_TAKEN], "said as before"
+        refused = await prober.register("taken3@example.com")
+    assert refused.status_code == 429
+    assert "Too many new accounts from your network" in refused.text
 
 
 async def test_sign_ups_are_unlimited_when_set_to_zero(make_settings_app):

@@ -138,3 +138,16 @@ async def test_making_a_link_needs_a_name_and_the_share_page_is_behind_the_login
     assert refused.status_code == 422 and "Give the link a name" in text_of(refused.text)
     assert (await stranger.client.get("/share")).headers["location"] == "/login?next=/share"
     assert flashes((await user.get("/share")).text) == []
+
+
+async def test_a_link_to_the_watched_list_neither_shows_nor_filters_by_its_owners_likes(user, stranger):
+    await user.add("Heat")
+    movie_id = await user.movie_id("Heat")
+    await user.post(f"/movies/{movie_id}/watched")
+    await user.post(f"/movies/{movie_id}/like", {"liked": "yes"})
+    link = await make_link(user, "watched", "Films I saw")
+    page = (await stranger.client.get(link)).text
+    assert texts_of_class(page, "title") == ["Heat"]
+    assert 'name="liked"' not in page and "Liked" not in text_of(page)
+    refused = await stranger.client.get(f"{link}?liked=yes")
+    assert refused.status_code == 400 and "That list link is broken" in refused.text

@@ -30,7 +30,7 @@ async def test_adding_returns_a_fresh_form_the_new_row_and_the_banner(user):
         '<div hx-swap-oob="afterbegin:#watchlist"><li class="movie" id="movie-1" data-place-before="">' in response.text
     )
     assert flashes(response.text) == ["Added 'Heat' to your watchlist."]
-    assert "Heat</span>" in (await user.get("/")).text
+    assert ">Heat</a>" in (await user.get("/")).text
 
 
 async def test_a_refused_title_comes_back_in_the_form_with_the_error_beside_it(user):

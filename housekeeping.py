@@ -1,25 +1,31 @@
 """Removing what has expired, so the tables the login machinery writes to stop growing:
 sessions past their lifetimes, throttle counts nobody is held to any more, and security
 events past the 90 days they are kept; deleted things whose Undo has expired, and imports
-untouched for a day (with the entries they hold). Each worker
+untouched for a day (with the entries they hold); account links past their time, and, under
+FLICKLIST_VERIFY_EMAIL, accounts whose address was not proved within
+FLICKLIST_UNVERIFIED_DAYS (each with its line in the audit trail). Each worker
 runs it at start and then every HOUSEKEEPING_SECONDS (see app.py's lifespan)."""
 
+import logging
 from dataclasses import dataclass
 
 import anyio
 from sqlalchemy import delete, or_
 
-from ..db import Database
-from ..diary.trash import UNDO_SECONDS
-from ..settings import Settings
-from ..tables import history_imports, login_sessions, login_throttle, now, security_events, trash
-from . import events
-from .address_limits import LONGEST_WINDOW
-from .throttle import FORGET_AFTER
+from .db import Database
+from .diary.trash import UNDO_SECONDS
+from .recovery import addresses
+from .security import account_links, events
+from .security.address_limits import LONGEST_WINDOW
+from .security.throttle import FORGET_AFTER
+from .settings import Settings
+from .tables import history_imports, login_sessions, login_throttle, now, security_events, trash
 
 HOUSEKEEPING_SECONDS = 3600
 IMPORTS_KEPT_SECONDS = 24 * 3600
 COUNTS_LAST = max(FORGET_AFTER, LONGEST_WINDOW)
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -29,6 +35,8 @@ class Removed:
     events: int
     trashed: int
     imports: int
+    links: int
+    unverified_accounts: int
 
 
 async def remove_expired(db: Database, settings: Settings) -> Removed:
@@ -52,10 +60,27 @@ async def remove_expired(db: Database, settings: Settings) -> Removed:
         imports = await connection.execute(
             delete(history_imports).where(history_imports.c.updated_at < timestamp - IMPORTS_KEPT_SECONDS)
         )
-    return Removed(sessions.rowcount, counts.rowcount, old_events.rowcount, trashed.rowcount, imports.rowcount)
+        expired_links = await account_links.remove_expired(connection)
+        unverified = (
+            await addresses.remove_unverified(connection, settings.unverified_days) if settings.verify_email else 0
+        )
+    return Removed(
+        sessions.rowcount,
+        counts.rowcount,
+        old_events.rowcount,
+        trashed.rowcount,
+        imports.rowcount,
+        expired_links,
+        unverified,
+    )
 
 
-async def keep_tidy(db: Database, settings: Settings) -> None:
+async def keep_tidy(db: Database, settings: Settings, every_seconds: float = HOUSEKEEPING_SECONDS) -> None:
+    """A round that fails (the database busy, full or out of reach) is logged and the next one
+    comes as usual: what it left is removed then."""
     while True:
-        await remove_expired(db, settings)
-        await anyio.sleep(HOUSEKEEPING_SECONDS)
+        try:
+            await remove_expired(db, settings)
+        except Exception:
+            logger.exception("Removing what has expired failed; trying again in %s seconds", every_seconds)
+        await anyio.sleep(every_seconds)

@@ -1,14 +1,17 @@
-"""Importing and exporting: files in Letterboxd's and IMDb's formats, built as those sites write
-them, and a person who uploads one and waits for the preview."""
+"""What the import and export tests share: files in Letterboxd's and IMDb's formats, built as
+those sites write them, and a person who uploads one and waits for the preview."""
 
 import asyncio
 import csv
 import io
+import json
 import re
 import zipfile
+from contextlib import asynccontextmanager
 
-import pytest
-from support import text_of
+import httpx
+from browser_support import LiveServer
+from support import Visitor, text_of
 
 LETTERBOXD_HEADER = ["Date", "Name", "Year", "Letterboxd URI"]
 
@@ -54,9 +57,9 @@ def letterboxd_export(watchlist=(), watched=(), ratings=(), diary=(), reviews=()
     )
 
 
-async def import_file(user, name: str, content: bytes, apply: bool = True) -> str:
+async def import_file(user, name: str, content: bytes, apply: bool = True, expect: str = "Imported") -> str:
     """Uploads `content`, waits for the preview, and (unless told not to) imports it; the text
-    of the last page seen (the preview, or what was imported)."""
+    of the last page seen (the preview, or what was imported, under the heading `expect`)."""
     response = await user.upload("/account/import", name, content)
     assert response.status_code == 303, text_of(response.text)
     job_url = response.headers["location"]
@@ -67,7 +70,7 @@ async def import_file(user, name: str, content: bytes, apply: bool = True) -> st
     applied = await user.post(f"{job_url}/apply")
     assert applied.headers["location"] == job_url
     done = await settled(user, job_url)
-    assert "Imported" in done, done
+    assert expect in done, done
     return done
 
 
@@ -89,6 +92,7 @@ def counted(page: str) -> dict[str, int]:
         "Viewings for your diary": "viewings",
         "Ratings": "ratings",
         "Reviews": "reviews",
+        "Likes": "likes",
         "Already there, unchanged": "already_there",
         "Not in the catalog, kept as written": "not_matched",
     }
@@ -98,6 +102,63 @@ def counted(page: str) -> dict[str, int]:
     }
 
 
-@pytest.fixture
-def letterboxd():
-    return letterboxd_export
+def a_watchlist(films: int, first: int = 0) -> bytes:
+    """A Letterboxd watchlist.csv of `films` films no catalog holds."""
+    rows = [["2024-01-01", f"Film number {n}", "2000", "x"] for n in range(first, first + films)]
+    return csv_bytes(LETTERBOXD_HEADER, rows)
+
+
+def a_diary(viewings: int) -> bytes:
+    """A Letterboxd diary.csv of `viewings` viewings of 100 films, many of a film on one day."""
+    header = [*LETTERBOXD_HEADER, "Rating", "Rewatch", "Tags", "Watched Date"]
+    days = [f"2024-0{month}-1{day}" for month in range(1, 4) for day in range(5)]
+    rows = [["2024-01-01", f"Film number {n % 100}", "2000", "x", "4", "", "", days[n % 15]] for n in range(viewings)]
+    return csv_bytes(header, rows)
+
+
+def films_on_watchlist(page: str) -> int:
+    """The navigation's count of the watchlist."""
+    return int(re.search(r'id="count-watchlist" class="count">([\d,]+)<', page).group(1).replace(",", ""))
+
+
+def number(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+async def written_at_least(user, job_url: str, changes: int) -> None:
+    """Waits until the import's status says it has written `changes`."""
+    for _ in range(2_000):
+        status = text_of((await user.get(job_url, htmx=True)).text)
+        found = re.search(r"([\d,]+) of [\d,]+ changes written", status)
+        if found and number(found.group(1)) >= changes:
+            return
+        await asyncio.sleep(0.005)
+    raise AssertionError(f"{job_url} wrote nothing")
+
+
+def changes_written(page: str) -> tuple[int, int]:
+    """What an import that stopped says it had written: (changes, of how many)."""
+    found = re.search(r"([\d,]+) of ([\d,]+) changes had been written", page)
+    assert found, page
+    return number(found.group(1)), number(found.group(2))
+
+
+async def export_document(visitor) -> list[dict]:
+    """flicklist.json's entries from the visitor's export, without the times."""
+    response = await visitor.get("/account/export.zip")
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        entries = json.loads(archive.read("flicklist.json"))["entries"]
+    kept = ("title", "year", "imdb_id", "list", "rating", "viewings")
+    return [{key: entry[key] for key in kept} for entry in entries]
+
+
+@asynccontextmanager
+async def person(server: LiveServer, email: str, keep_alive: bool = True):
+    """A new account on the server, logged in. Without keep-alive, each request comes on a new
+    connection, which any of the server's workers may take."""
+    limits = httpx.Limits(max_keepalive_connections=None if keep_alive else 0)
+    async with httpx.AsyncClient(base_url=server.url, timeout=60, limits=limits) as client:
+        visitor = Visitor(client)
+        await visitor.register(email)
+        await visitor.get("/")
+        yield visitor
