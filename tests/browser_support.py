@@ -183,7 +183,8 @@ async def axe_violations(page) -> list:
     # Once the page has loaded: before, its styles (the contrast checks) or deferred scripts may be missing.
     await page.wait_for_load_state()
     # The CSP rightly refuses injected scripts, so these pages are opened with bypass_csp.
-    await page.add_script_tag(path=str(AXE))
+    if not await page.evaluate("typeof axe !== 'undefined'"):
+        await page.add_script_tag(path=str(AXE))
     # resultTypes: only violations are gathered in full (axe's own speed-up: the rules that pass
     # are still run, their elements are not all described); the rest stays in the page.
     violations = await page.evaluate(
@@ -192,3 +193,16 @@ async def axe_violations(page) -> list:
         ".then((result) => result.violations.map((v) => [v.id, v.help, v.nodes.map((node) => node.target)]))"
     )
     return [tuple(violation) for violation in violations]
+
+
+SCHEMES = ("light", "dark")
+
+
+async def axe_violations_light_and_dark(page) -> dict[str, list]:
+    """axe_violations with the page in light colours, then dark (they swap in place: the styles
+    have no transitions), for each scheme that has any."""
+    found = {}
+    for scheme in SCHEMES:
+        await page.emulate_media(color_scheme=scheme)
+        found[scheme] = await axe_violations(page)
+    return {scheme: violations for scheme, violations in found.items() if violations}

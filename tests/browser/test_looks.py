@@ -5,7 +5,7 @@ whole. Apart from test_accessibility.py so that --dist loadscope runs the two si
 
 from pathlib import Path
 
-from browser_support import DESKTOP, FILM_PAGE, LOG_FORM, PHONE, SCREENSHOT_DIR, log_out
+from browser_support import DESKTOP, FILM_PAGE, LOG_FORM, PHONE, SCHEMES, SCREENSHOT_DIR, log_out
 from playwright.async_api import expect
 from support import PASSWORD
 from test_accessibility import fill_a_list, new_page
@@ -31,60 +31,68 @@ async def test_pages_fit_a_360_pixel_phone_without_sideways_scrolling(browser, l
 
 async def test_dark_mode_follows_the_system_setting(browser, live_server):
     backgrounds = {}
-    for scheme in ("light", "dark"):
-        page = await new_page(browser, live_server, color_scheme=scheme)
+    page = await new_page(browser, live_server)
+    for scheme in SCHEMES:
+        await page.emulate_media(color_scheme=scheme)
         await page.goto("/login")
         backgrounds[scheme] = await page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert backgrounds["light"] != backgrounds["dark"]
+
+
+async def shoot(page, folder: Path, name: str) -> None:
+    """The page as it stands on a phone and a desktop, light and dark: `<name>-<width>-<scheme>.png`."""
+    for width_name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        await page.set_viewport_size(viewport)
+        for scheme in SCHEMES:
+            await page.emulate_media(color_scheme=scheme)
+            await page.screenshot(path=folder / f"{name}-{width_name}-{scheme}.png", full_page=True)
 
 
 async def test_screenshots_of_the_main_pages(browser, live_server, tmp_path):
     """`make screenshots` sets FLICKLIST_SCREENSHOT_DIR=docs/screenshots to refresh the README's."""
     folder = Path(SCREENSHOT_DIR) if SCREENSHOT_DIR else tmp_path
     folder.mkdir(parents=True, exist_ok=True)
-    for width_name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
-        for scheme in ("light", "dark"):
-            page = await new_page(browser, live_server, viewport=viewport, color_scheme=scheme)
-            await fill_a_list(page)
-            for name, path in (("watchlist", "/"), ("watched", "/watched"), ("pick", "/pick"), ("account", "/account")):
-                await page.goto(path)
-                await page.screenshot(path=folder / f"{name}-{width_name}-{scheme}.png", full_page=True)
-            await page.goto("/?sort=title")
-            await page.get_by_label("Tick Alien").check()
-            await page.screenshot(path=folder / f"sorted-{width_name}-{scheme}.png", full_page=True)
-            await page.goto("/watched")
-            await page.get_by_role("link", name="Heat", exact=True).click()
-            await page.get_by_role("link", name="Log a viewing").click()
-            await page.get_by_label("Date watched").fill("2025-11-02")
-            await page.locator("label[for='rating-log-7']").click()
-            await page.get_by_label("Review").fill("Better the second time.\nThe bank scene still hits hard.")
-            await page.get_by_label("Tags").fill("crime, rewatch night")
-            await page.get_by_role("button", name="Log it").click()
-            await page.wait_for_url(FILM_PAGE)
-            await page.screenshot(path=folder / f"film-{width_name}-{scheme}.png", full_page=True)
-            await page.goto("/diary")
-            await page.screenshot(path=folder / f"diary-{width_name}-{scheme}.png", full_page=True)
-            await page.goto("/account")
-            await page.get_by_label("Import a history").set_input_files(
-                {
-                    "name": "watched.csv",
-                    "mimeType": "text/csv",
-                    "buffer": b"Date,Name,Year,Letterboxd URI\n2024-01-01,Brazil,,x\n",
-                }
-            )
-            await page.get_by_role("button", name="Upload and preview").click()
-            await expect(page.get_by_role("heading", name="What importing will do")).to_be_visible()
-            await page.screenshot(path=folder / f"import-{width_name}-{scheme}.png", full_page=True)
-            await log_out(page)
-            await expect(page.locator("#flash")).to_contain_text("You have been logged out.")
-            await page.screenshot(path=folder / f"login-{width_name}-{scheme}.png", full_page=True)
-            await page.goto("/register")
-            await page.get_by_label("Email").fill("new@example.com")
-            await page.get_by_label("Password", exact=True).fill(PASSWORD)
-            await page.get_by_label("Password again").fill(PASSWORD + "?")
-            await page.get_by_role("button", name="Create account").click()
-            await expect(page.locator("#password-error")).to_be_visible()
-            await page.screenshot(path=folder / f"register-{width_name}-{scheme}.png", full_page=True)
+    page = await new_page(browser, live_server)
+    await fill_a_list(page)
+    for name, path in (("watchlist", "/"), ("watched", "/watched"), ("pick", "/pick"), ("account", "/account")):
+        await page.goto(path)
+        await shoot(page, folder, name)
+    await page.goto("/?sort=title")
+    await page.get_by_label("Tick Alien").check()
+    await shoot(page, folder, "sorted")
+    await page.goto("/watched")
+    await page.get_by_role("link", name="Heat", exact=True).click()
+    await page.get_by_role("link", name="Log a viewing").click()
+    await page.get_by_label("Date watched").fill("2025-11-02")
+    await page.locator("label[for='rating-log-7']").click()
+    await page.get_by_label("Review").fill("Better the second time.\nThe bank scene still hits hard.")
+    await page.get_by_label("Tags").fill("crime, rewatch night")
+    await page.get_by_role("button", name="Log it").click()
+    await page.wait_for_url(FILM_PAGE)
+    await shoot(page, folder, "film")
+    await page.goto("/diary")
+    await shoot(page, folder, "diary")
+    await page.goto("/account")
+    await page.get_by_label("Import a history").set_input_files(
+        {
+            "name": "watched.csv",
+            "mimeType": "text/csv",
+            "buffer": b"Date,Name,Year,Letterboxd URI\n2024-01-01,Brazil,,x",
+        }
+    )
+    await page.get_by_role("button", name="Upload and preview").click()
+    await expect(page.get_by_role("heading", name="What importing will do")).to_be_visible()
+    await shoot(page, folder, "import")
+    await log_out(page)
+    await expect(page.locator("#flash")).to_contain_text("You have been logged out.")
+    await shoot(page, folder, "login")
+    await page.goto("/register")
+    await page.get_by_label("Email").fill("new@example.com")
+    await page.get_by_label("Password", exact=True).fill(PASSWORD)
+    await page.get_by_label("Password again").fill(PASSWORD + "?")
+    await page.get_by_role("button", name="Create account").click()
+    await expect(page.locator("#password-error")).to_be_visible()
+    await shoot(page, folder, "register")
     # test_combobox's, the admin test's and test_share_and_stats_pages' are taken apart.
     others = ("search-", "admin-", "stats-", "shared-")
     shots = [shot for shot in folder.glob("*.png") if not shot.name.startswith(others)]
