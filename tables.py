@@ -27,12 +27,17 @@ def now() -> int:
     return int(time.time())
 
 
+TITLE_KEY_MAX = 200
+
+
 def title_key(title: str, film_id: int | None, year: int | None = None) -> str:
     """What makes an entry unique on a list: the film, if linked (two films called "Dune" are
-    two entries); else the title, case-blind, with its year when one is known."""
+    two entries); else the title, case-blind, with its year when one is known, cut to fit its
+    column ("ß" folds to "ss": titles alike in their first 190-odd characters are one entry)."""
     if film_id is not None:
         return f"film:{film_id}"
-    return f"{title.casefold()} ({year})" if year else title.casefold()
+    year_part = f" ({year})" if year else ""
+    return title.casefold()[: TITLE_KEY_MAX - len(year_part)] + year_part
 
 
 class Base(DeclarativeBase):
@@ -92,7 +97,7 @@ class Movie(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(String(200))
     # casefold()ed title: the unique constraint refuses "heat" beside "Heat" on one list.
-    title_key: Mapped[str] = mapped_column(String(200))
+    title_key: Mapped[str] = mapped_column(String(TITLE_KEY_MAX))
     watched: Mapped[bool] = mapped_column(Boolean, default=False)
     rating: Mapped[int | None] = mapped_column(SmallInteger)
     added_at: Mapped[int] = mapped_column(BigInteger, default=now)
@@ -172,7 +177,7 @@ class FilmListEntry(Base):
     # The list's owner, kept on each entry for that index.
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(String(200))
-    title_key: Mapped[str] = mapped_column(String(200))
+    title_key: Mapped[str] = mapped_column(String(TITLE_KEY_MAX))
     # The title folded as the catalog folds it (catalog/text.search_key): what sorting by title
     # and the list's search read.
     sort_title: Mapped[str] = mapped_column(String(500))

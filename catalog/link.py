@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from ..db import Database
 from ..tables import movies
 from .films import CatalogFilm, only_film_named
-from .text import search_key
+from .text import stored_key
 
 CHUNK = 500
 UNLINKED = (
@@ -46,7 +46,7 @@ async def link_movie(db: Database, movie_id: int, film: CatalogFilm) -> bool:
             "film_id": film.id,
             "film_title": film.title,
             "film_key": f"film:{film.id}",
-            "film_sort_title": search_key(film.title),
+            "film_sort_title": stored_key(film.title),
         }
         return await db.write_returning(LINK, int, movie_id=movie_id, **values) is not None
     except IntegrityError:

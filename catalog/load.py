@@ -32,7 +32,7 @@ from ..tables import catalog_loads, films, now
 from . import load_record
 from .imdb_files import BASICS_COLUMNS, RATINGS_COLUMNS, DatasetFile, ratings
 from .imdb_files import films as film_rows
-from .text import film_details, search_key, search_pairs
+from .text import film_details, search_pairs, stored_key
 
 BATCH = 5000
 MERGE_BATCH = 20_000
@@ -286,7 +286,7 @@ def staged_values(table: Table, batch: list, before: int) -> list[tuple]:
             film.imdb_id,
             film.title,
             film.original_title,
-            (key := search_key(film.title)),
+            (key := stored_key(film.title)),
             search_pairs(key),
             film.year,
             film.runtime,

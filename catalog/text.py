@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 # Characters that reorder the text around them: a title could make a row read differently.
+STORED_KEY_MAX = 500
 BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
 
 
@@ -47,6 +48,12 @@ def search_key(text: str) -> str:
     if text.isascii():
         return " ".join(text.lower().translate(ASCII_NOT_ALNUM).split())
     return folded(text)
+
+
+def stored_key(text: str) -> str:
+    """search_key() cut to the length the columns holding one keep (films.search_key and the
+    lists' sort_title: 500): a character may fold to several ("㎯" to six)."""
+    return search_key(text)[:STORED_KEY_MAX]
 
 
 def folded(text: str) -> str:

@@ -12,7 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from ..catalog.films import film_by_id, only_film_named
-from ..catalog.text import clean_lines, clean_text, search_key
+from ..catalog.text import clean_lines, clean_text, stored_key
 from ..lists.titles import NOT_IN_CATALOG, check_title
 from ..own_lists import store, views
 from ..own_lists.fields import NAME_MAX, description_error, name_error, note_error
@@ -147,7 +147,7 @@ async def add_to(request: Request, own: store.OwnList, back: str) -> Response:
         "user_id": request.state.user.id,
         "title": title,
         "title_key": title_key(title, film.id if film else None),
-        "sort_title": search_key(title),
+        "sort_title": stored_key(title),
         "year": None,
         "film_id": film.id if film else None,
         "now": now(),

@@ -11,7 +11,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..catalog.films import CatalogFilm, film_by_id, only_film_named
-from ..catalog.text import clean_text, search_key
+from ..catalog.text import clean_text, stored_key
 from ..diary.ratings import RATING_RULE, RATINGS
 from ..diary.trash import UNDO_NOT_VALID
 from ..diary.viewings import LOG_CROSSED_OFF, NEWEST_FIRST, THE_USERS_MOVIE
@@ -159,7 +159,7 @@ async def insert_movie(
         "new_rating": None,
         "now": timestamp,
         "new_watched_at": timestamp if watched else None,
-        "new_sort_title": search_key(title),
+        "new_sort_title": stored_key(title),
     }
     if film:
         want_posters(request, [film.id])
@@ -253,7 +253,7 @@ async def put_back_deleted(request: Request, connection: AsyncConnection, kept: 
     key = title_key(movie["title"], movie["film_id"], movie["year"])
     try:
         async with connection.begin_nested():
-            values = {"user_id": user_id, "title_key": key, "sort_title": search_key(movie["title"]), **movie}
+            values = {"user_id": user_id, "title_key": key, "sort_title": stored_key(movie["title"]), **movie}
             movie_id = (await connection.execute(insert(movies).values(**values).returning(movies.c.id))).scalar_one()
     except IntegrityError:
         raise HTTPException(409, f"'{movie['title']}' is already on your list.") from None

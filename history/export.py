@@ -34,6 +34,7 @@ LIKES_COLUMNS = ["Date", "Name", "Year", "Letterboxd URI"]
 LIST_BANNER = "Letterboxd list export v7"
 LIST_COLUMNS = ["Date", "Name", "Tags", "URL", "Description"]
 LIST_ITEM_COLUMNS = ["Position", "Name", "Year", "URL", "Description"]
+IMDB_TITLE_URL = "https://www.imdb.com/title/"
 
 # Each read answered in one row (history/threads.py); their order is put back in Python.
 ENTRIES = in_one_row(
@@ -67,7 +68,7 @@ VIEWINGS = in_one_row(
 OWN_LISTS = in_one_row(
     select(film_lists.c.id, film_lists.c.name, film_lists.c.description, film_lists.c.ranked)
     .where(film_lists.c.user_id == bindparam("user_id"))
-    .order_by(film_lists.c.created_at, film_lists.c.id)
+    .order_by(film_lists.c.id)  # as the import pairs lists of one name with the person's (list_plan.py)
 )
 LISTED = in_one_row(
     select(
@@ -131,7 +132,8 @@ def history_in(connection: Blocking, user_id: int) -> list[dict[str, Any]]:
 
 
 def lists_in(connection: Blocking, user_id: int) -> list[dict[str, Any]]:
-    """The person's own lists, oldest first, each with its films in its order, as flicklist.json holds them."""
+    """The person's own lists by id (an undone one comes back last), each with its films in its
+    order, as flicklist.json holds them."""
     films_of: dict[int, list[tuple]] = {}
     for list_id, *listed in rows_of(connection, LISTED, {"user_id": user_id}):
         films_of.setdefault(list_id, []).append(tuple(listed))
@@ -191,10 +193,16 @@ def list_csv(own: dict[str, Any]) -> str:
     """A list in Letterboxd's list format: banner, the list's own row, a blank line, its films."""
     about = csv_text(LIST_COLUMNS, [["", own["name"], "", "", own["description"]]])
     films_listed = [
-        [place if own["ranked"] else "", film["title"], film["year"] or "", "", film["note"]]
+        [place if own["ranked"] else "", film["title"], film["year"] or "", imdb_url(film["imdb_id"]), film["note"]]
         for place, film in enumerate(own["films"], start=1)
     ]
     return f"{LIST_BANNER}\r\n{about}\r\n{csv_text(LIST_ITEM_COLUMNS, films_listed)}"
+
+
+def imdb_url(imdb_id: str | None) -> str:
+    """A catalog film's URL cell: its IMDb page, so that an import finds that very film again
+    (Letterboxd's own lists give a boxd.it address there, which the import passes over)."""
+    return f"{IMDB_TITLE_URL}{imdb_id}/" if imdb_id else ""
 
 
 def slugs(names: list[str]) -> list[str]:

@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, insert, select
 
-from ..catalog.text import search_key
+from ..catalog.text import stored_key
 from ..own_lists import store
 from ..own_lists.positions import GAP
 from ..tables import film_list_entries, film_lists, title_key
@@ -68,7 +68,7 @@ def list_changes(
                     {
                         "title": title,
                         "title_key": key,
-                        "sort_title": search_key(title),
+                        "sort_title": stored_key(title),
                         "year": year,
                         "film_id": film_id,
                         "note": item.note,

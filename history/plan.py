@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, func, insert, select, update
 
-from ..catalog.text import search_key
+from ..catalog.text import search_key, stored_key
 from ..diary.days import start_of_day
 from ..tables import films, movies, title_key, viewings
 from .readers import Entry, Viewing
@@ -373,7 +373,7 @@ def movie_row(user_id: int, film: Film, timestamp: int) -> dict[str, Any]:
         "user_id": user_id,
         "title": film.title,
         "title_key": title_key(film.title, film.film_id, film.year),
-        "sort_title": search_key(film.title),
+        "sort_title": stored_key(film.title),
         "year": None if film.film_id else film.year,
         "imdb_id": None if film.film_id else film.imdb_id,  # a catalog film has its own
         "film_id": film.film_id,

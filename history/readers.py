@@ -29,10 +29,10 @@ from ..catalog.text import clean_lines, clean_text
 from ..diary.days import latest_day_anywhere, start_of_day
 from ..diary.ratings import RATINGS
 from ..diary.viewings import REVIEW_MAX, TAG_MAX, TAGS_MAX, read_tags
-from ..own_lists.fields import description_error, name_error, note_error
+from ..own_lists.fields import SOURCE_MAX, description_error, name_error, note_error
 from ..whole_numbers import whole_number
 from .cells import as_written
-from .export import FORMAT, LIST_COLUMNS, LIST_ITEM_COLUMNS, VERSION
+from .export import FORMAT, IMDB_TITLE_URL, LIST_COLUMNS, LIST_ITEM_COLUMNS, VERSION
 from .export import LIST_BANNER as EXPORTED_LIST_BANNER
 
 MAX_MEMBERS = 10_000
@@ -325,7 +325,15 @@ def list_after_banner(name: str, rows) -> ListRead:
     if ranked:  # by Position, those without one after, each in the file's order
         placed.sort(key=lambda placed_item: (placed_item[0] is None, placed_item[0] or 0))
     slug = name.rsplit("/", 1)[-1].removesuffix(".csv")
-    return ListRead(list_name, description, ranked, f"letterboxd:{slug}", tuple(item for _, item in placed))
+    source = list_source(name, f"letterboxd:{slug}")
+    return ListRead(list_name, description, ranked, source, tuple(item for _, item in placed))
+
+
+def list_source(where: str, source: str) -> str:
+    """Where a list came from, as the list keeps it (film_lists.source) to find it again."""
+    if len(source) > SOURCE_MAX:
+        raise Unreadable(f"{where}: the list's file name or id is too long to keep ({SOURCE_MAX} characters).")
+    return source
 
 
 def next_row(rows) -> list[str] | None:
@@ -354,8 +362,17 @@ def list_item(where: str, header: list[str], row: list[str]) -> tuple[int | None
     note = clean_lines(as_written(cells["Description"]))
     if error := note_error(note):
         raise Unreadable(f"{where}: {error}")
-    item = ListItem(film_title(where, as_written(cells["Name"])), film_year(where, cells["Year"]), note)
+    item = ListItem(
+        film_title(where, as_written(cells["Name"])), film_year(where, cells["Year"]), note, url_imdb_id(cells)
+    )
     return (int(position) if position else None), item
+
+
+def url_imdb_id(cells: dict[str, str]) -> str | None:
+    """The IMDb id of a URL FlickList's export wrote (history/export.imdb_url); None for any other."""
+    url = cells["URL"].strip()
+    found = url.removeprefix(IMDB_TITLE_URL).removesuffix("/") if url.startswith(IMDB_TITLE_URL) else ""
+    return found if found.startswith("tt") and found[2:].isdigit() and len(found) <= 16 else None
 
 
 def rows_as(kind: str, name: str, lines: Iterator[str]) -> Iterator[str]:

@@ -33,6 +33,7 @@ from .readers import (
     day,
     film_title,
     json_source,
+    list_source,
     numbered_order,
 )
 
@@ -189,7 +190,8 @@ def trakt_items(name: str, members: dict[str, Opener], unpacking: Unpacking) -> 
     for trakt_id, named in by_list.items():
         meta = about.get(trakt_id, {})
         slug = LIST_ITEMS.fullmatch(base_of(named[0])).group(2)
-        yield from trakt_list(meta.get("name") or slug, meta, f"trakt:{trakt_id}", items(*named))
+        source = list_source(named[0], f"trakt:{trakt_id}")
+        yield from trakt_list(meta.get("name") or slug, meta, source, items(*named))
     if favourites := files.get("favorites"):
         meta = {"name": "Favorites", "display_numbers": True}
         yield from trakt_list("Favorites", meta, "trakt:favorites", items(*favourites))

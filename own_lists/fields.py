@@ -7,6 +7,7 @@ NAME_MAX = 100
 INVISIBLE = ("Zs", "Cf", "Mn", "Me")  # spaces, format characters (zero-width), combining marks alone
 DESCRIPTION_MAX = 20_000  # as long as a review: Letterboxd's lists carry essays
 NOTE_MAX = 20_000
+SOURCE_MAX = 300  # where an imported list came from (film_lists.source), "letterboxd:<slug>"
 
 
 def name_error(name: str) -> str | None:

@@ -7,7 +7,12 @@ import re
 
 from history_support import LETTERBOXD_HEADER, csv_bytes, import_file, settled, zipped
 from httpx import ASGITransport, AsyncClient
+from sqlalchemy import select
 from support import Visitor, text_of, texts_of_class
+
+from flicklist.catalog.imdb_files import BASICS_COLUMNS
+from flicklist.catalog.load import load_catalog
+from flicklist.tables import films
 
 
 def a_list(name: str, films: list[tuple[str, str, str, str]], description: str = "") -> bytes:
@@ -99,3 +104,57 @@ async def test_two_lists_of_one_name_stay_two_when_the_export_comes_back(user, c
     assert "Your lists: 0 to make, 2 already here" in preview and "Top already here100" in preview
     await import_file(user, "flicklist-export.zip", exported)
     assert text_of((await user.get("/lists")).text).count("1 film ·") == 2, "each Top keeps its one film"
+
+
+async def test_lists_of_one_name_keep_their_films_when_one_deleted_and_undone_comes_back(user, catalog, clock):
+    made = []
+    for film in ("Alpha", "Beta"):
+        made.append((await user.post("/lists", {"name": "Dup", "description": ""})).headers["location"])
+        await user.post(f"{made[-1]}/films", {"title": film})
+        clock.tick(2)
+    deleted = await user.post(f"{made[0]}/delete")
+    undo = re.search(r'name="undo" value="([^"]+)"', (await user.get(deleted.headers["location"])).text).group(1)
+    assert (await user.post("/lists/restore", {"undo": undo})).status_code == 303, "back, under a new id"
+    exported = (await user.get("/account/export.zip")).content
+    await import_file(user, "flicklist-export.zip", exported)
+    assert text_of((await user.get("/lists")).text).count("1 film ·") == 2, "each Dup keeps its one film"
+
+
+async def test_an_exported_list_brings_back_the_very_catalog_films_it_held(app, user, tmp_path):
+    twins = [("tt9000001", "Again", "2010"), ("tt9000002", "Again", "2010"), ("tt9000003", "Nameless", "\\N")]
+    basics = tmp_path / "title.basics.tsv"
+    lines = [f"{imdb}\tmovie\t{title}\t{title}\t0\t{year}\t\\N\t90\tDrama" for imdb, title, year in twins]
+    basics.write_text("\t".join(BASICS_COLUMNS) + "\n" + "\n".join(lines) + "\n")
+    await load_catalog(app.state.db, basics)
+    async with app.state.db.engine.connect() as connection:
+        ids = dict((await connection.execute(select(films.c.imdb_id, films.c.id))).all())
+    made = (await user.post("/lists", {"name": "Twins", "description": "", "ranked": "on"})).headers["location"]
+    for imdb, title, _ in twins:
+        await user.post(f"{made}/films", {"film": str(ids[imdb]), "title": title})
+    exported = (await user.get("/account/export.zip")).content
+
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://testserver") as browser:
+        bob = Visitor(browser)
+        await bob.register("bob@example.com")
+        await import_file(bob, "flicklist-export.zip", exported)
+        their_list = re.search(r'href="(/lists/\d+)">Twins<', (await bob.get("/lists")).text).group(1)
+        page = (await bob.get(their_list)).text
+        assert [f'href="/films/{ids[imdb]}"' in page for imdb, _, _ in twins] == [True, True, True]
+        again = await import_file(bob, "flicklist-export.zip", exported, apply=False)
+        assert "Twins already here330" in again, "3 films, the 3 matched, none coming in"
+
+
+async def test_a_list_file_name_too_long_to_keep_is_refused_on_upload(user, catalog):
+    long_name = zipped({f"lists/{'s' * 400}.csv": a_list("Long", [("1", "Laura", "1944", "")])})
+    response = await user.upload("/account/import", "lists.zip", long_name)
+    assert response.status_code == 422 and "the list's file name or id is too long to keep" in text_of(response.text)
+    assert "Long" not in text_of((await user.get("/lists")).text)
+
+
+async def test_titles_whose_keys_grow_past_their_columns_come_in_whole(user, catalog):
+    long_titles = [("1", "Q" * 197, "1999", ""), ("2", "ß" * 150, "", ""), ("3", "㎯" * 100, "", "")]
+    await import_file(user, "lists.zip", zipped({"lists/long.csv": a_list("Long titles", long_titles)}))
+    their_list = re.search(r'href="(/lists/\d+)">Long titles<', (await user.get("/lists")).text).group(1)
+    page = text_of((await user.get(their_list)).text)
+    assert all(title in page for _, title, _, _ in long_titles)
+    assert (await user.add("㎯" * 100)).status_code == 303, "typed on the watchlist too"
