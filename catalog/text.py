@@ -25,10 +25,10 @@ ASCII_CONTROLS = {code: None for code in (*range(32), 127) if chr(code) not in "
 
 
 def clean_lines(text: str) -> str:
-    """Typed text of several lines (a review) as it is stored: NFC, "\r\n" made "\n", other
-    control characters (NUL included, which PostgreSQL cannot store), surrogates and direction
-    overrides dropped, and the space around it trimmed."""
-    text = text.replace("\r\n", "\n")
+    """Typed text of several lines (a review) as it is stored: NFC, "\r\n" and a lone "\r" (old
+    Macs' line break) made "\n", other control characters (NUL included, which PostgreSQL cannot
+    store), surrogates and direction overrides dropped, and the space around it trimmed."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text.isascii():
         return text.translate(ASCII_CONTROLS).strip()
     text = unicodedata.normalize("NFC", text)

@@ -16,7 +16,8 @@ from ..security.signing import signer
 from ..tables import now, trash
 
 UNDO_SECONDS = 15 * 60
-UNDO_EXPIRED = "That undo has expired; add it again instead."
+UNDO_EXPIRED = f"That undo has expired: an undo lasts {UNDO_SECONDS // 60} minutes."
+UNDO_GONE = "That undo has expired or was used already."
 UNDO_NOT_VALID = "That undo link is not valid."
 # An entry's kind, the name its contents are kept under: {"movies": [...]}, {"viewing": {...}}, ….
 Kind = Literal["movies", "viewing", "crossed_off", "film_list"]
@@ -63,5 +64,5 @@ async def take_back(connection: AsyncConnection, secret_key: str, user_id: int, 
     values = {"trash_id": trash_id, "user_id": user_id, "since": now() - UNDO_SECONDS}
     contents = (await connection.execute(TAKE_BACK, values)).scalar_one_or_none()
     if contents is None:
-        raise UndoRefused(UNDO_EXPIRED)
+        raise UndoRefused(UNDO_GONE)
     return json.loads(contents)[kind]

@@ -176,11 +176,20 @@ MOVES = {"up": -1, "down": 1}
 PAST_ANY_END = 10**30  # a place past the end is the end, however far past
 
 
+def place_typed(text: str) -> int | None:
+    """A place typed: a whole number from 1, and one of more digits than a number is read with
+    is past the end too."""
+    digits = text.strip()
+    if not (digits.isascii() and digits.isdigit() and digits.strip("0")):
+        return None
+    return whole_number(digits, 1, PAST_ANY_END) or PAST_ANY_END
+
+
 async def move_entry(request: Request) -> Response:
     """Moves a film: `to` = `up` or `down` one place, or `place` = its new place (1 is the top)."""
     own = await the_users_list(request)
     fields = await form_fields(request, "to", "place")
-    typed = whole_number(fields["place"], 1, PAST_ANY_END)
+    typed = place_typed(fields["place"])
     if fields["to"] not in MOVES and typed is None:
         raise HTTPException(422, "Say where the film goes: to=up, to=down, or place=a whole number from 1.")
     async with request.app.state.db.transaction() as connection:

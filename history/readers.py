@@ -56,6 +56,7 @@ CHUNK_BYTES = 64 * 1024
 LINE_MAX = 1_000_000  # characters: a line holds one review at most (REVIEW_MAX); csv's own limit is 131,072 a cell
 TITLE_MAX = 200
 ZIP_START = b"PK\x03\x04"
+EMPTY_ZIP = b"PK\x05\x06"  # a ZIP of no files begins with its (empty) directory
 UTF8_BOM = codecs.BOM_UTF8
 LETTERBOXD_FILES = ("watchlist.csv", "watched.csv", "ratings.csv", "diary.csv", "reviews.csv")
 FLICKLIST_FILES = ("letterboxd-import.csv", "letterboxd-watchlist.csv")

@@ -106,13 +106,22 @@ def items_of(name: str, opener: Opener, unpacking: Unpacking) -> Iterator[Item]:
 
     events = ijson.parse(json_source(watched(opener(unpacking))), use_float=True)
     try:
-        for number, item in enumerate(ijson.items(shallow(name, events), "item"), 1):
+        for number, item in enumerate(ijson.items(shallow(name, an_array(name, events)), "item"), 1):
             read_by_last = read
             if not isinstance(item, dict):
                 raise Unreadable(f"{name}, item {number}: this is not one of Trakt's items.")
             yield f"{name}, item {number}", item
     except ijson.JSONError:
         raise Unreadable(f"{name}: this is not Trakt's JSON (it breaks after {number:,} items).") from None
+
+
+def an_array(name: str, events: Iterator[tuple]) -> Iterator[tuple]:
+    """ijson's events of a file whose whole is an array, as each of Trakt's files is."""
+    first = next(events, None)
+    if first is None or first[1] != "start_array":
+        raise Unreadable(f"{name}: this is not one of Trakt's files (they hold a list of items).")
+    yield first
+    yield from events
 
 
 def shallow(name: str, events: Iterator[tuple]) -> Iterator[tuple]:
@@ -131,8 +140,10 @@ def shallow(name: str, events: Iterator[tuple]) -> Iterator[tuple]:
 def the_film(where: str, item: dict[str, Any]) -> tuple[str, int | None, str | None] | None:
     """The item's film (title, year, IMDb id); None for a show, season, episode or person."""
     movie = item.get("movie")
-    if item.get("type", "movie") != "movie" or not isinstance(movie, dict):
+    if item.get("type", "movie") != "movie" or ("type" not in item and "movie" not in item):
         return None
+    if not isinstance(movie, dict):
+        raise Unreadable(f"{where}: a film without its title, year and ids.")
     year = movie.get("year")
     ids = movie.get("ids") if isinstance(movie.get("ids"), dict) else {}
     imdb = ids.get("imdb")

@@ -12,6 +12,7 @@ from itertools import chain
 
 from . import trakt
 from .readers import (
+    EMPTY_ZIP,
     FLICKLIST_FILES,
     LETTERBOXD_FILES,
     LIKED_FILMS,
@@ -41,7 +42,7 @@ from .readers import (
 def read_upload(name: str, data: bytes, max_entries: int) -> Reading:
     """Every entry in an uploaded file, in the order the file gives them, and what stays out."""
     unpacking = Unpacking(name, max_entries)
-    if data[:4] == ZIP_START:
+    if data[:4] in (ZIP_START, EMPTY_ZIP):
         items = zip_items(name, data, unpacking)
     else:
         unpacking.spend(len(data))

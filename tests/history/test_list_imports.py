@@ -158,3 +158,18 @@ async def test_titles_whose_keys_grow_past_their_columns_come_in_whole(user, cat
     page = text_of((await user.get(their_list)).text)
     assert all(title in page for _, title, _, _ in long_titles)
     assert (await user.add("㎯" * 100)).status_code == 303, "typed on the watchlist too"
+
+
+async def test_an_empty_zip_is_refused_as_holding_nothing_to_import(user):
+    response = await user.upload("/account/import", "e.zip", zipped({}))
+    assert response.status_code == 422 and "e.zip: no file FlickList imports is in this ZIP." in text_of(response.text)
+
+
+async def test_a_line_broken_by_a_lone_carriage_return_stays_broken(user, catalog):
+    mac = (
+        b"Letterboxd list export v7\r\nDate,Name,Tags,URL,Description\r\n"
+        b'2023-11-01,Mac,,,"Line one\rLine two"\r\n\r\nPosition,Name,Year,URL,Description\r\n1,Laura,1944,,\r\n'
+    )
+    await import_file(user, "l.zip", zipped({"lists/mac.csv": mac}))
+    their_list = re.search(r'href="(/lists/\d+)">Mac<', (await user.get("/lists")).text).group(1)
+    assert "Line one\nLine two" in (await user.get(their_list)).text

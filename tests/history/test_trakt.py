@@ -161,6 +161,16 @@ def test_odd_trakt_files_are_refused_saying_where_and_none_crashes_or_takes_long
     assert time.perf_counter() - started < 1
     half = json.dumps([{"rated_at": None, "rating": 9.5, "type": "movie", "movie": HEAT}]).encode()
     assert refusal_of("ratings-movies.json", half).endswith("item 1: the rating 9.5 is not Trakt's 1 to 10.")
+    for not_a_list in (b'{"a": 1}', b'"hi"'):
+        assert refusal_of("lists-list-9-x.json", not_a_list) == (
+            "lists-list-9-x.json: this is not one of Trakt's files (they hold a list of items)."
+        )
+    no_film = json.dumps([{"type": "movie", "movie": None}]).encode()
+    assert refusal_of("watchlist-movies.json", no_film) == (
+        "watchlist-movies.json, item 1: a film without its title, year and ids."
+    )
+    too_long_an_id = json.dumps([listed(1, HEAT)]).encode()
+    assert "too long to keep" in refusal_of(f"lists-list-{'9' * 400}-x.json", too_long_an_id)
 
 
 def test_a_list_whose_slug_is_a_number_comes_in_and_one_alone_reads_as_a_list():

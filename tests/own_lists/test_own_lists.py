@@ -75,8 +75,11 @@ async def test_a_ranked_list_numbers_its_films_and_they_move_up_down_and_to_a_pl
     assert re.findall(r'<span class="rank" aria-hidden="true">(\d+)</span>', page) == ["1", "2", "3", "4", "5"]
     await user.post(f"/lists/{list_id}/entries/{ids['E']}/move", {"place": "99"})
     assert await titles_on(user, list_id) == ["B", "A", "D", "C", "E"], "a place past the end is the last"
-    refused = await user.post(f"/lists/{list_id}/entries/{ids['E']}/move", {"place": "first"})
-    assert refused.status_code == 422 and "place=a whole number" in text_of(refused.text)
+    await user.post(f"/lists/{list_id}/entries/{ids['B']}/move", {"place": "9" * 40})
+    assert await titles_on(user, list_id) == ["A", "D", "C", "E", "B"], "however far past"
+    for odd in ("first", "0", "000", "-1", "1.5", "\uff11"):  # a fullwidth 1
+        refused = await user.post(f"/lists/{list_id}/entries/{ids['E']}/move", {"place": odd})
+        assert refused.status_code == 422 and "place=a whole number" in text_of(refused.text), odd
 
 
 async def test_a_move_writes_the_one_row_moved_until_its_neighbours_touch(user, app):
@@ -141,7 +144,8 @@ async def test_a_deleted_list_asks_first_and_comes_back_with_its_order_and_notes
     page = (await user.get(back.headers["location"])).text
     assert titles_in(page) == ["Anatomy of a Fall", "Parasite", "Titane"] and ">2023</p>" in page
     assert '<span class="rank"' in page
-    assert (await user.post("/lists/restore", {"undo": undo})).status_code == 422, "an undo is used once"
+    again = await user.post("/lists/restore", {"undo": undo})
+    assert again.status_code == 422 and "That undo has expired or was used already." in text_of(again.text)
 
 
 async def test_nobody_else_can_see_or_change_a_list(user, make_visitor):
