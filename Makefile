@@ -39,7 +39,7 @@ test-fast: install-dev
 	$(BIN)/pytest -n auto --dist loadscope --no-loadscope-reorder -m "not browser and not live_server and not slow"
 
 # IMDb's file format with made-up titles (catalog/synthetic.py): DEMO_LINES lines, about one in
-# twelve a film. FLICKLIST_DATABASE_URL picks another database, as for `make run`.
+# ten a film. FLICKLIST_DATABASE_URL picks another database, as for `make run`.
 DEMO_LINES ?= 1200000
 DEMO_DIR := var/demo-catalog
 demo-catalog: install

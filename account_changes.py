@@ -92,7 +92,7 @@ async def store_password(
     await connection.execute(update(users).where(users.c.id == user_id).values(password_hash=password_hash))
     email, ended = await end_sessions(connection, user_id, keep_token=keep_token)
     await account_links.revoke_all(
-        connection, user_id, email, (account_links.RESET, account_links.NEW_ADDRESS), "password changed"
+        connection, user_id, email, (account_links.RESET, account_links.NEW_ADDRESS), "password changed", by=by
     )
     if by is not None:
         await audit.record(connection, by, "set password", email, f"{ended} sessions ended")

@@ -67,6 +67,8 @@ def backup(database_url: str, target: Path) -> Summary:
         raise BackupRefused(f"There is no database at {source} to back up.")
     if target.exists():
         raise BackupRefused(f"{target} exists already; choose a new name (a backup never overwrites).")
+    if not target.parent.is_dir():
+        raise BackupRefused(f"{target.parent} is not a folder; make it first, or choose another.")
     draft = private_draft(target)
     try:
         with closing(sqlite3.connect(source)) as live, closing(sqlite3.connect(draft)) as copy:

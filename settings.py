@@ -94,9 +94,18 @@ SECRET_KEY_MIN_BYTES = 32
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """The settings from the environment; InvalidSetting, saying which and why, for a wrong one."""
+    password_hash_cost(environ)
+    try:
+        return checked(read_settings(environ))
+    except ValueError as error:  # Starlette's Config: "Config 'FLICKLIST_HTTPS' has value 'yes'. Not a valid bool."
+        raise InvalidSetting(f"{error} (A yes-or-no setting takes true or false, 1 or 0; a number, digits.)") from None
+
+
+def read_settings(environ: dict[str, str] | None) -> Settings:
     config = Config(environ=os.environ if environ is None else environ, env_prefix="FLICKLIST_")
     data_dir = Path(config("DATA_DIR", default="") or default_data_dir())
-    settings = Settings(
+    return Settings(
         database_url=config("DATABASE_URL", default=f"sqlite+aiosqlite:///{data_dir / 'flicklist.sqlite3'}"),
         secret_key=checked_secret_key(config("SECRET_KEY", default=None), data_dir / "secret_key"),
         https_only=config("HTTPS", cast=bool, default=False),
@@ -137,6 +146,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         verify_email=config("VERIFY_EMAIL", cast=bool, default=False),
         unverified_days=config("UNVERIFIED_DAYS", cast=int, default=7),
     )
+
+
+def checked(settings: Settings) -> Settings:
+    """The settings, if they make sense together."""
     if (settings.oidc_only or settings.oidc_client_id) and not settings.oidc_issuer:
         raise InvalidSetting("FLICKLIST_OIDC_ONLY and FLICKLIST_OIDC_CLIENT_ID need FLICKLIST_OIDC_ISSUER too.")
     if settings.oidc_issuer and not settings.oidc_client_id:
@@ -150,7 +163,8 @@ def password_hash_cost(environ: dict[str, str] | None = None) -> str:
     makes each password hash nearly free instead of costing 19 MiB and tens of milliseconds, so
     the hundreds of sign-ups and logins the tests make do not dominate their time. Left unset,
     as every real instance must leave it, hashes use OWASP's Argon2id baseline
-    (security/passwords.py). Read once, when that module is imported."""
+    (security/passwords.py, which reads it when imported). Checked with the other settings at
+    start-up (load_settings): any other value stops it."""
     config = Config(environ=os.environ if environ is None else environ, env_prefix="FLICKLIST_")
     cost = config("PASSWORD_HASH_COST", default="")
     if cost not in ("", "test"):

@@ -3,7 +3,7 @@ benchmark (the real ones are 12 million lines and not ours to ship):
 
     python -m flicklist.catalog.synthetic OUT_DIR [--lines 12000000] [--seed 1]
 
-writes OUT_DIR/title.basics.tsv.gz and OUT_DIR/title.ratings.tsv.gz. About one line in twelve
+writes OUT_DIR/title.basics.tsv.gz and OUT_DIR/title.ratings.tsv.gz. About one line in ten
 is a film (movie or tvMovie), as in the real file; titles are made of real title words (a
 few accented), years lean recent, votes have a long tail, one title in a hundred is adult."""
 

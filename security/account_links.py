@@ -48,7 +48,7 @@ async def make(
 ) -> str:
     """A new link of `kind` to `account` (its email), lasting `seconds`, mailed to `email` (None:
     handed over by an admin); the answer is its token, which is not kept."""
-    await revoke_all(connection, user_id, account, (kind,), "replaced by a new one")
+    await revoke_all(connection, user_id, account, (kind,), "replaced by a new one", by=made_by)
     timestamp = now()
     token = await link_tokens.insert_with_token(
         connection,
@@ -129,13 +129,16 @@ PENDING_OF = (
 )
 
 
-async def revoke_all(connection: AsyncConnection, user_id: int, account: str, kinds: tuple[str, ...], why: str) -> int:
+async def revoke_all(
+    connection: AsyncConnection, user_id: int, account: str, kinds: tuple[str, ...], why: str, by: str | None = None
+) -> int:
     """Revoke the account's pending links of `kinds` (a password changed, a new address taken,
-    a new link made), each with its line; the answer is how many there were."""
+    a new link made), each with its line naming who did it (`by`: an admin, "command line"; else
+    the account); the answer is how many there were."""
     pending = (await connection.execute(PENDING_OF, {"user_id": user_id, "kinds": list(kinds)})).all()
     for link_id, kind in pending:
         await connection.execute(delete(account_links).where(account_links.c.id == link_id))
-        await audit.record(connection, account, f"revoked {kind} link", account, f"link {link_id}, {why}")
+        await audit.record(connection, by or account, f"revoked {kind} link", account, f"link {link_id}, {why}")
     return len(pending)
 
 

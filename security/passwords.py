@@ -14,7 +14,7 @@ import anyio
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from ..settings import PACKAGE_DIR, password_hash_cost
+from ..settings import PACKAGE_DIR
 
 PASSWORD_MIN = 15
 PASSWORD_MAX = 1024
@@ -31,7 +31,8 @@ def make_password_hasher(cost: str) -> PasswordHasher:
     return PasswordHasher(**(TEST_ONLY_HASHING if cost == "test" else STRONG_HASHING))
 
 
-password_hasher = make_password_hasher(password_hash_cost())
+# Any value but "test" hashes strongly here; load_settings() refuses it at start-up, with one line.
+password_hasher = make_password_hasher(os.environ.get("FLICKLIST_PASSWORD_HASH_COST", ""))
 # Hashing runs in threads, leaving one core to the event loop (at most 4 at once), so a login
 # storm neither stalls other pages nor holds more than 4 x 19 MiB of hash memory.
 hashing_slots = anyio.CapacityLimiter(max(1, min(4, (os.cpu_count() or 2) - 1)))

@@ -73,6 +73,11 @@ def test_a_backup_taken_during_writes_holds_every_write_confirmed_before_it(tmp_
     assert (tmp_path / "backup.sqlite3").stat().st_mode & 0o777 == 0o600
     again = cli("backup", str(tmp_path / "backup.sqlite3"), database_url=url)
     assert again.returncode == 1 and "exists already" in again.stderr
+    nowhere = cli("backup", str(tmp_path / "no-such-folder" / "backup.sqlite3"), database_url=url)
+    assert (nowhere.returncode, nowhere.stderr) == (
+        1,
+        f"flicklist: {tmp_path / 'no-such-folder'} is not a folder; make it first, or choose another.\n",
+    )
 
 
 def test_restore_puts_a_backup_back_while_the_app_is_stopped_and_refuses_while_it_runs(tmp_path):

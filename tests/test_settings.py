@@ -1,7 +1,10 @@
 """Settings: the signing key (never short, never read half-written) and private data files."""
 
 import multiprocessing
+import os
 import stat
+import subprocess
+import sys
 
 import pytest
 from sqlalchemy import text
@@ -69,3 +72,28 @@ async def test_the_sqlite_file_and_its_journal_are_private(tmp_path):
         assert wal.exists() and mode(wal) == 0o600
     await engine.dispose()
     assert mode(database.parent) == 0o700 and mode(database) == 0o600
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        (("FLICKLIST_HTTPS", "yes"), "Config 'FLICKLIST_HTTPS' has value 'yes'. Not a valid bool. (A yes-or-no"),
+        (("FLICKLIST_MAX_BODY_BYTES", "64k"), "Config 'FLICKLIST_MAX_BODY_BYTES' has value '64k'. Not a valid int."),
+    ],
+)
+def test_a_setting_of_the_wrong_kind_is_refused_naming_it(tmp_path, setting, message):
+    with pytest.raises(InvalidSetting) as refused:
+        load_settings({"FLICKLIST_DATA_DIR": str(tmp_path), setting[0]: setting[1]})
+    assert str(refused.value).startswith(message)
+
+
+@pytest.mark.live_server
+def test_a_wrong_hash_cost_stops_a_command_with_one_line_not_a_traceback(tmp_path):
+    environment = {**os.environ, "FLICKLIST_DATA_DIR": str(tmp_path), "FLICKLIST_PASSWORD_HASH_COST": "cheap"}
+    ran = subprocess.run(
+        [sys.executable, "-m", "flicklist.cli", "users", "list"], env=environment, capture_output=True, text=True
+    )
+    assert (ran.returncode, ran.stderr) == (
+        1,
+        "flicklist: FLICKLIST_PASSWORD_HASH_COST is 'cheap'; leave it unset (it is for the test suite).\n",
+    )

@@ -82,7 +82,7 @@ async def test_links_can_be_revoked_and_expire_each_with_its_line(user, make_vis
     lines = audit_lines((await admin.get("/admin")).text)
     assert lines[0].endswith("housekeeping Password reset link expired (link 3, unused) bob@example.com")
     assert "ann@example.com Revoked password reset link (link 2) bob@example.com" in lines[2]
-    assert "bob@example.com Revoked password reset link (link 1, replaced by a new one) bob@example.com" in lines[4]
+    assert "ann@example.com Revoked password reset link (link 1, replaced by a new one) bob@example.com" in lines[4]
 
 
 async def test_the_command_line_prints_a_reset_link_that_works(user, visitor, settings: Settings):
