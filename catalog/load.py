@@ -93,9 +93,10 @@ class LoadResult:
     lines: int
 
 
-def merge_statement() -> Upsert:
+def merge_statement(with_ratings: bool) -> Upsert:
     """Staged films k in (lo, hi] of the merge order into the catalog: new ones added (in that
-    order, so ids follow popularity), changed ones updated."""
+    order, so ids follow popularity), changed ones updated; their votes and ratings only when
+    the load has a ratings file (without one, a film already there keeps its own)."""
     staged, rating = staged_films.c, staged_ratings.c
     columns = [
         "imdb_id",
@@ -134,7 +135,8 @@ def merge_statement() -> Upsert:
         .where(merge_order.c.k > bindparam("lo"), merge_order.c.k <= bindparam("hi"))
         .order_by(merge_order.c.k)
     )
-    changing, proposed = columns[1:], excluded(films)
+    changing = [name for name in columns[1:] if with_ratings or name not in ("votes", "rating")]
+    proposed = excluded(films)
     return Upsert(
         films,
         from_select=source,
@@ -145,7 +147,7 @@ def merge_statement() -> Upsert:
     )
 
 
-MERGE = merge_statement()
+MERGES = {with_ratings: merge_statement(with_ratings) for with_ratings in (True, False)}
 FILM_COUNT = select(func.count()).select_from(films)
 
 
@@ -167,7 +169,7 @@ async def load_catalog(
                 await load_record.forget(connection)
                 await connection.commit()
                 raise
-            return await merge(db, connection, staged, basics, lines, progress)
+            return await merge(db, connection, MERGES[ratings_file is not None], staged, basics, lines, progress)
         finally:
             await connection.rollback()
             await connection.run_sync(lambda sync: staging_tables.drop_all(sync))
@@ -196,7 +198,7 @@ async def stage_files(
 
 
 async def merge(
-    db: Database, connection: AsyncConnection, staged: int, source: Path, lines: int, progress
+    db: Database, connection: AsyncConnection, merging: Upsert, staged: int, source: Path, lines: int, progress
 ) -> LoadResult:
     """The staged films into the catalog, MERGE_BATCH at a time, each batch its own short
     transaction: the app (another process) waits at most that long to write, on SQLite's
@@ -210,7 +212,7 @@ async def merge(
     before = (await connection.execute(FILM_COUNT)).scalar_one()
     await connection.commit()
     changed = 0
-    statement = db.upsert_statement(MERGE)
+    statement = db.upsert_statement(merging)
     for lo in range(0, staged, MERGE_BATCH):
         changed += (await connection.execute(statement, {"lo": lo, "hi": lo + MERGE_BATCH})).rowcount
         await connection.commit()

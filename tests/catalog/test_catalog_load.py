@@ -173,6 +173,18 @@ async def test_catalog_rows_keep_updated_rating_and_votes(app, tmp_path):
     assert result.updated == 1 and (await catalog_rows(db))["tt0000101"][4] == 700000
 
 
+async def test_a_reload_without_ratings_keeps_the_films_votes_and_ratings(app, tmp_path):
+    db = app.state.db
+    await load_catalog(db, BASICS, RATINGS)
+    before = await catalog_rows(db)
+    renamed = tmp_path / "title.basics.tsv"
+    renamed.write_text(BASICS.read_text().replace("\tHeat\tHeat\t0\t1995", "\tHeat\tHeat (1995)\t0\t1995"))
+    result = await load_catalog(db, renamed)
+    after = await catalog_rows(db)
+    assert result.updated == 1 and after["tt0000101"][4] == before["tt0000101"][4] == 700000
+    assert {imdb: row[3:] for imdb, row in after.items()} == {imdb: row[3:] for imdb, row in before.items()}
+
+
 async def test_a_new_catalog_numbers_its_films_most_voted_first(app):
     await load_catalog(app.state.db, BASICS, RATINGS)
     async with app.state.db.engine.connect() as connection:
