@@ -97,8 +97,8 @@ async def test_an_export_imported_into_a_new_account_exports_the_same(user, make
         "\r\n"
         "Position,Name,Year,URL,Description\r\n"
         '1,A Typed Film,,,"\'=1+1, and more.\nA second line."\r\n'
-        "2,Heat,1995,,\r\n"
-        "3,Amélie,2001,,\r\n"
+        "2,Heat,1995,https://www.imdb.com/title/tt0000101/,\r\n"
+        "3,Amélie,2001,https://www.imdb.com/title/tt0000106/,\r\n"
     )
     today = time.strftime("%Y-%m-%d", time.gmtime())
     liked = {"Date": today, "Name": "Heat", "Year": "1995", "Letterboxd URI": ""}
