@@ -91,7 +91,11 @@ async def set_disabled(connection: AsyncConnection, admin: str, user_id: int, di
 
 
 async def set_admin(connection: AsyncConnection, admin: str, user_id: int, is_admin: bool) -> str:
+    """Make the account an admin or not; the answer is its email. One that is so already is left
+    as it is, with nothing in the audit trail."""
     found = await target(connection, user_id)
+    if found.is_admin == is_admin:
+        return found.email
     if not is_admin:
         await ensure_an_admin_remains(connection, found)
     await changed(connection, user_id, is_admin=is_admin)

@@ -183,6 +183,7 @@ def test_admins_are_made_promoted_and_demoted_from_the_command_line_and_the_last
     assert "<carl@example.com> (admin)" in carl.stdout
 
     assert cli("users", "promote", "bob@example.com", database_url=url).returncode == 0
+    assert cli("users", "promote", "bob@example.com", database_url=url).returncode == 0, "an admin already"
     for email in ("ann@example.com", "carl@example.com"):
         assert cli("users", "demote", email, database_url=url).returncode == 0
     last = cli("users", "demote", "bob@example.com", database_url=url)

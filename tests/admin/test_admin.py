@@ -169,6 +169,11 @@ async def test_promoting_shows_the_admin_page_and_demoting_hides_it_again(admin,
     bob_id = account_id((await admin.get("/admin")).text, "bob@example.com")
     await admin.post(f"/admin/users/{bob_id}/promote")
     assert (await bob.get("/admin")).status_code == 200
+    await admin.post(f"/admin/users/{bob_id}/promote")
+    trail = audit_trail((await admin.get("/admin")).text)
+    assert [line for line in trail if "Made admin" in line] == ["ann@example.com Made admin bob@example.com"], (
+        "promoting an admin changes nothing, so the trail says nothing"
+    )
     await admin.post(f"/admin/users/{bob_id}/demote")
     assert (await bob.get("/admin")).status_code == 404
 
