@@ -24,7 +24,7 @@ from .catalog.imdb_files import BadFile
 from .catalog.link import link_all
 from .catalog.load import load_catalog
 from .catalog.progress import ProgressBar
-from .db import Database, UnsupportedDatabaseURL
+from .db import Database, UnsupportedDatabaseURL, supported_url
 from .migrations import current_revision, head_revision, upgrade
 from .posters import store as poster_store
 from .security import account_links, audit
@@ -60,7 +60,7 @@ def serve(args: argparse.Namespace) -> int:
     settings = load_settings()
     # Checked (or migrated) here, before any worker starts: a schema behind the code stops
     # `serve` with a message and exit 1, however many workers were asked for.
-    asyncio.run(with_database(lambda db: ensure_schema(db, settings)))
+    asyncio.run(with_database(lambda db: ensure_schema(db, settings), new_file_allowed=True))
     # X-Forwarded-Proto/-For are believed only from the proxies the configuration names.
     trusted_proxies = settings.trusted_proxies
     config = ServeConfig(
@@ -127,9 +127,14 @@ class CommandError(Exception):
     pass
 
 
-async def with_database(work):
-    """Run `work(db)` on the configured database, then close it."""
-    db = Database(load_settings().database_url)
+async def with_database(work, new_file_allowed: bool = False):
+    """Run `work(db)` on the configured database, then close it. A SQLite file that is not there
+    is not made (SQLite would make an empty one), but by `serve` migrating on start."""
+    database_url = load_settings().database_url
+    url = supported_url(database_url)
+    if url.get_backend_name() == "sqlite" and not new_file_allowed and not Path(url.database).exists():
+        raise CommandError(f"No database at {url.database}: has `flicklist db upgrade` been run?")
+    db = Database(database_url)
     try:
         return await work(db)
     finally:

@@ -65,6 +65,17 @@ def test_the_command_line_says_when_the_database_is_not_migrated(empty_database_
     assert "flicklist db upgrade" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_a_command_on_a_sqlite_file_that_is_not_there_says_so_and_makes_none(tmp_path):
+    missing = tmp_path / "nothing-here.sqlite3"
+    for command in (("db", "current"), ("users", "list"), ("catalog", "status")):
+        ran = cli(*command, database_url=f"sqlite+aiosqlite:///{missing}")
+        assert (ran.returncode, ran.stderr) == (
+            1,
+            f"flicklist: No database at {missing}: has `flicklist db upgrade` been run?\n",
+        ), command
+    assert not missing.exists()
+
+
 @pytest.mark.parametrize(
     "args",
     [
