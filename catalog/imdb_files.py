@@ -4,6 +4,7 @@ file's name, the line's number and what is wrong with it."""
 
 import gzip
 import io
+import re
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +25,7 @@ BASICS_COLUMNS = [
 ]
 RATINGS_COLUMNS = ["tconst", "averageRating", "numVotes"]
 FILM_TYPES = ("movie", "tvMovie")
+IMDB_ID = re.compile(r"tt[0-9]{1,14}")  # a title's id, tconst: "tt0113277" (films.imdb_id holds 16)
 NULL = "\\N"
 
 
@@ -108,7 +110,7 @@ def number(file: DatasetFile, value: str, column: str) -> int | None:
 def films(file: DatasetFile, adult: bool = False) -> Iterator[FilmRow]:
     """The films (movie, tvMovie) of a title.basics file; adult titles only when asked for."""
     for tconst, kind, title, original, is_adult, start, _end, runtime, genres in file.rows(FILM_TYPES):
-        if not tconst.startswith("tt") or not tconst[2:].isdigit():
+        if not IMDB_ID.fullmatch(tconst):
             raise file.fail(f"tconst must look like tt0113277, not {tconst[:30]!r}")
         if is_adult not in ("0", "1"):
             raise file.fail(f"isAdult must be 0 or 1, not {is_adult[:30]!r}")

@@ -25,6 +25,7 @@ from typing import NamedTuple
 
 import ijson
 
+from ..catalog.imdb_files import IMDB_ID
 from ..catalog.text import clean_lines, clean_text
 from ..diary.days import latest_day_anywhere, start_of_day
 from ..diary.ratings import RATINGS
@@ -373,7 +374,7 @@ def url_imdb_id(cells: dict[str, str]) -> str | None:
     """The IMDb id of a URL FlickList's export wrote (history/export.imdb_url); None for any other."""
     url = cells["URL"].strip()
     found = url.removeprefix(IMDB_TITLE_URL).removesuffix("/") if url.startswith(IMDB_TITLE_URL) else ""
-    return found if found.startswith("tt") and found[2:].isdigit() and len(found) <= 16 else None
+    return found if IMDB_ID.fullmatch(found) else None
 
 
 def rows_as(kind: str, name: str, lines: Iterator[str]) -> Iterator[str]:
@@ -596,7 +597,7 @@ def film_year(where: str, typed: str) -> int | None:
 
 def imdb_id(where: str, typed: object) -> str:
     text = typed.strip() if isinstance(typed, str) else ""
-    if not (text.startswith("tt") and text[2:].isdigit() and 3 <= len(text) <= 16):
+    if not IMDB_ID.fullmatch(text):
         raise Unreadable(f"{where}: {typed!r} is not an IMDb id (such as tt0113277).")
     return text
 

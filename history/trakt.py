@@ -19,6 +19,7 @@ from typing import Any
 
 import ijson
 
+from ..catalog.imdb_files import IMDB_ID
 from ..catalog.text import clean_lines, clean_text
 from ..own_lists.fields import description_error, name_error, note_error
 from .readers import (
@@ -60,7 +61,6 @@ KINDS = {
 FILM_KINDS = ("history", "watched", "ratings", "watchlist", "favorites", "lists", "list-items")
 LIST_ITEMS = re.compile(r"lists-list-(\d+)-(.+)")
 PAGE = re.compile(r"-(\d+)$")
-IMDB_ID = re.compile(r"tt\d{1,14}")
 # The deepest a Trakt file goes: the array, an item, its movie or show, their ids, Plex's ids.
 DEPTH_MAX = 8
 EARLIEST, LATEST = 1870, 2100  # the years a time may name

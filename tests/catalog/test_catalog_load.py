@@ -92,6 +92,7 @@ BROKEN = [
     ),
     ("a bad year", lambda text: text.replace("\t1984\t", "\tabc\t", 1), "line 8: startYear must be a whole number"),
     ("a bad id", lambda text: text.replace("tt0000109", "xx9", 1), "line 10: tconst must look like tt0113277"),
+    ("an id of odd digits", lambda text: text.replace("tt0000109", "tt²", 1), "line 10: tconst must look like"),
     ("empty", lambda text: "", "line 0: the file is empty"),
 ]
 

@@ -12,6 +12,7 @@ from support import Visitor, text_of, texts_of_class
 
 from flicklist.catalog.imdb_files import BASICS_COLUMNS
 from flicklist.catalog.load import load_catalog
+from flicklist.history.readers import list_item
 from flicklist.tables import films
 
 
@@ -173,3 +174,15 @@ async def test_a_line_broken_by_a_lone_carriage_return_stays_broken(user, catalo
     await import_file(user, "l.zip", zipped({"lists/mac.csv": mac}))
     their_list = re.search(r'href="(/lists/\d+)">Mac<', (await user.get("/lists")).text).group(1)
     assert "Line one\nLine two" in (await user.get(their_list)).text
+
+
+def test_only_an_imdb_url_of_ascii_digits_is_read_as_the_films_id():
+    header = ["Position", "Name", "Year", "URL", "Description"]
+    for url, found in (
+        ("https://www.imdb.com/title/tt0113277/", "tt0113277"),
+        ("https://www.imdb.com/title/tt²/", None),
+        ("https://www.imdb.com/title/tt\uff11\uff12/", None),  # fullwidth digits
+        ("https://boxd.it/2bg8", None),
+    ):
+        _, item = list_item("m.csv, line 5", header, ["1", "Heat", "1995", url, ""])
+        assert item.imdb_id == found, url
