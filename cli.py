@@ -20,9 +20,10 @@ from . import account_changes, auth, backups
 from .admin import accounts
 from .app import SchemaOutOfDate, create_app, ensure_schema
 from .catalog import load_record
-from .catalog.imdb_files import BadFile
+from .catalog.imdb_files import BadFile, datasets_in
 from .catalog.link import link_all
 from .catalog.load import load_catalog
+from .catalog.people_load import load_people
 from .catalog.progress import ProgressBar
 from .db import Database, UnsupportedDatabaseURL, supported_url
 from .migrations import current_revision, head_revision, upgrade
@@ -289,22 +290,38 @@ def users_remove_second_factors(args: argparse.Namespace) -> int:
 
 
 def catalog_load(args: argparse.Namespace) -> int:
-    for path in (args.basics, args.ratings):
-        if path is not None and not path.is_file():
-            raise CommandError(f"{path}: no such file.")
-    bar = ProgressBar(sys.stderr)  # as it is now: a caller of main() may have redirected it since import
     try:
-        result = asyncio.run(
-            with_database(lambda db: load_catalog(db, args.basics, args.ratings, adult=args.adult, progress=bar))
-        )
+        files = datasets_in([*args.paths, *([args.ratings] if args.ratings else [])])
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    basics, ratings = files.pop("title.basics", None), files.pop("title.ratings", None)
+    if ratings and not basics:
+        raise CommandError("title.ratings is read with the films of title.basics: give both.")
+    bar = ProgressBar(sys.stderr)  # as it is now: a caller of main() may have redirected it since import
+
+    async def load(db: Database) -> None:
+        if basics:
+            result = await load_catalog(db, basics, ratings, adult=args.adult, progress=bar)
+            said.append(
+                f"Loaded {basics.name}: {result.lines:,} lines read, {result.added:,} films added, "
+                f"{result.updated:,} updated; the catalog holds {result.films:,} films."
+            )
+        if files:
+            people = await load_people(db, files, progress=bar)
+            said.append(
+                f"Loaded {', '.join(path.name for path in files.values())}: {people.lines:,} lines read; the catalog "
+                f"holds {people.credits:,} credits of {people.people:,} people and {people.akas:,} alternate titles."
+            )
+
+    said: list[str] = []
+    try:
+        asyncio.run(with_database(load))
     except BadFile as error:
         bar.done()
-        raise CommandError(f"{error}. The catalog is unchanged.") from None
+        unchanged = "The people and alternate titles are unchanged" if said else "The catalog is unchanged"
+        raise CommandError(f"{error}. {unchanged}.") from None
     bar.done()
-    print(
-        f"Loaded {args.basics.name}: {result.lines:,} lines read, {result.added:,} films added, "
-        f"{result.updated:,} updated; the catalog holds {result.films:,} films."
-    )
+    print("\n".join(said))
     return 0
 
 
@@ -408,8 +425,15 @@ def parser() -> argparse.ArgumentParser:
     catalog = commands.add_parser("catalog", help="the film catalog (IMDb's datasets)").add_subparsers(
         dest="catalog_command", required=True
     )
-    load = catalog.add_parser("load", help="load or update the catalog from title.basics.tsv(.gz)")
-    load.add_argument("basics", type=Path, help="title.basics.tsv.gz (or plain .tsv)")
+    load = catalog.add_parser("load", help="load or update the catalog from IMDb's files")
+    load.add_argument(
+        "paths",
+        type=Path,
+        nargs="+",
+        metavar="FILE_OR_FOLDER",
+        help="IMDb's files by their names (title.basics, title.ratings, title.akas, title.crew, title.principals, "
+        "name.basics; .tsv.gz or .tsv), or folders holding them",
+    )
     load.add_argument("--ratings", type=Path, help="title.ratings.tsv.gz, for votes and ratings")
     load.add_argument("--adult", action="store_true", help="keep adult titles too")
     load.set_defaults(run=catalog_load)

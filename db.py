@@ -195,7 +195,8 @@ class Upsert:
     the same, SQLAlchemy's constructs for it are not) and run with `db.upsert`. The row is
     `values` (bindparam() for what varies), or the rows of `from_select` into `columns`;
     `update` and `where` may name the row proposed as `excluded(table)`. Without `where` every
-    conflicting row is updated; with it, only those it holds for (the others return no row)."""
+    conflicting row is updated; with it, only those it holds for (the others return no row).
+    With no `update`, the row already there stays as it is (ON CONFLICT DO NOTHING)."""
 
     table: Table
     key: Sequence[str]
@@ -404,9 +405,11 @@ class Database:
             statement = statement.from_select(upsert.columns, upsert.from_select)
         else:
             statement = statement.values(**upsert.values)
-        statement = statement.on_conflict_do_update(
-            index_elements=[upsert.table.c[name] for name in upsert.key], set_=upsert.update, where=upsert.where
-        )
+        key = [upsert.table.c[name] for name in upsert.key]
+        if upsert.update:
+            statement = statement.on_conflict_do_update(index_elements=key, set_=upsert.update, where=upsert.where)
+        else:
+            statement = statement.on_conflict_do_nothing(index_elements=key)
         return statement.returning(*upsert.returning) if upsert.returning else statement
 
     async def upsert(

@@ -358,6 +358,51 @@ class Film(Base):
     kind: Mapped[str] = mapped_column(String(16))
 
 
+class Person(Base):
+    """Someone the catalog's films credit (IMDb's name.basics): `id` is the number of their
+    IMDb id (nm0000229 is 229), so a reload keeps each person's page where it was."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(300))
+    birth_year: Mapped[int | None] = mapped_column(SmallInteger)
+    death_year: Mapped[int | None] = mapped_column(SmallInteger)
+    professions: Mapped[str] = mapped_column(String(200))  # IMDb's: "actor,producer,director"
+
+
+class FilmCredit(Base):
+    """A person's part in a film (title.principals and title.crew). A load writes the next
+    `generation` beside the one in use and then switches to it (catalog/people_load.py), so a
+    page never shows half of one load and half of another."""
+
+    __tablename__ = "film_credits"
+    __table_args__ = (Index("ix_film_credits_person", "generation", "person_id", "film_id"),)
+
+    generation: Mapped[int] = mapped_column(Integer, primary_key=True)
+    film_id: Mapped[int] = mapped_column(ForeignKey("films.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(32), primary_key=True)  # director, writer, actor, actress, self, …
+    person_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)  # IMDb's billing order
+    job: Mapped[str] = mapped_column(String(300))
+    characters: Mapped[str] = mapped_column(String(500))  # "Rick Blaine / Narrator"
+
+
+class FilmAka(Base):
+    """A film's title in a region or language (title.akas), in generations as film_credits."""
+
+    __tablename__ = "film_akas"
+    __table_args__ = (Index("ix_film_akas_search_key", "generation", "search_key"),)
+
+    generation: Mapped[int] = mapped_column(Integer, primary_key=True)
+    film_id: Mapped[int] = mapped_column(ForeignKey("films.id", ondelete="CASCADE"), primary_key=True)
+    ordering: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(500))
+    region: Mapped[str] = mapped_column(String(8))
+    language: Mapped[str] = mapped_column(String(8))
+    search_key: Mapped[str] = mapped_column(String(500))
+
+
 class CatalogLoad(Base):
     """Each completed `flicklist catalog load`: when, from what, and what it did."""
 
@@ -561,6 +606,9 @@ recovery_codes = RecoveryCode.__table__
 security_events = SecurityEvent.__table__
 films = Film.__table__
 catalog_loads = CatalogLoad.__table__
+people = Person.__table__
+film_credits = FilmCredit.__table__
+film_akas = FilmAka.__table__
 film_posters = FilmPoster.__table__
 instance_settings = InstanceSetting.__table__
 invitations = Invitation.__table__

@@ -29,6 +29,45 @@ IMDB_ID = re.compile(r"tt[0-9]{1,14}")  # a title's id, tconst: "tt0113277" (fil
 NULL = "\\N"
 
 
+# IMDb's file names (title.basics.tsv.gz, or unpacked, .tsv): what `flicklist catalog load` knows.
+DATASETS = ("title.basics", "title.ratings", "title.akas", "title.crew", "title.principals", "name.basics")
+
+
+def dataset_of(path: Path) -> str | None:
+    """Which of IMDb's files `path` is, by its name."""
+    for dataset in DATASETS:
+        if path.name in (f"{dataset}.tsv", f"{dataset}.tsv.gz"):
+            return dataset
+    return None
+
+
+def datasets_in(paths: list[Path]) -> dict[str, Path]:
+    """IMDb's files among `paths` (files, or folders whose IMDb files are all taken) by dataset.
+    One file of another name is title.basics, as the load's one argument always was. ValueError
+    says what cannot be loaded."""
+    found: dict[str, Path] = {}
+    unnamed = []
+    for path in paths:
+        if path.is_dir():
+            inside = [file for file in sorted(path.iterdir()) if dataset_of(file)]
+            if not inside:
+                raise ValueError(f"{path}: no IMDb file in this folder (named as IMDb names them: title.crew.tsv.gz …)")
+        elif path.is_file():
+            inside = [path]
+        else:
+            raise ValueError(f"{path}: no such file.")
+        for file in inside:
+            dataset = dataset_of(file) or "title.basics"
+            if dataset_of(file) is None:
+                unnamed.append(file)
+            if dataset in found and found[dataset] != file:
+                raise ValueError(f"two files of {dataset}: {found[dataset]} and {file}")
+            found[dataset] = file
+    if len(unnamed) > 1 or (unnamed and len(paths) > 1):
+        raise ValueError(f"{unnamed[0]}: not one of IMDb's file names ({', '.join(DATASETS)}, .tsv or .tsv.gz)")
+    return found
+
+
 class BadFile(Exception):
     """What is wrong with a file, and where: 'title.basics.tsv.gz, line 7: …'."""
 

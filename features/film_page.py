@@ -1,6 +1,7 @@
-"""A film's page: what the catalog knows of it, and what this user has done with it (lists,
-rating, every viewing in the diary). An entry typed without a catalog film has the same page
-at /movies/{id}; a linked entry's /movies/{id} leads to its film's page."""
+"""A film's page: what the catalog knows of it (its people and its titles elsewhere too), and
+what this user has done with it (lists, rating, every viewing in the diary). An entry typed
+without a catalog film has the same page at /movies/{id}; a linked entry's /movies/{id} leads
+to its film's page."""
 
 from sqlalchemy import bindparam, select
 from starlette.exceptions import HTTPException
@@ -9,6 +10,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from ..catalog.films import NO_SUCH_FILM
+from ..catalog.people import akas_of_film, credits_of_film
 from ..diary.viewings import VIEWINGS_OF_MOVIE, Viewing
 from ..lists.entries import Entry, entry_of_film, entry_url
 from ..own_lists.store import holding
@@ -29,14 +31,14 @@ FILM = select(
 ).where(films.c.id == bindparam("film_id"))
 
 
-async def entry_page(request: Request, film: tuple | None, entry: Entry | None) -> Response:
+async def entry_page(request: Request, film: tuple | None, entry: Entry | None, people: dict | None = None) -> Response:
     db, logged = request.app.state.db, []
     if entry is not None:
         found = await db.fetch_all(VIEWINGS_OF_MOVIE, movie_id=entry.id, user_id=entry.user_id)
         logged = [Viewing(*row) for row in found]
     key = title_key(entry.title, None) if film is None else title_key("", film[0])
     own_lists = await holding(db, request.state.user.id, key)
-    context = {"film": film, "entry": entry, "viewings": logged, "own_lists": own_lists}
+    context = {"film": film, "entry": entry, "viewings": logged, "own_lists": own_lists, **(people or {})}
     return page(request, "templates/film.html", context)
 
 
@@ -47,7 +49,8 @@ async def film_page(request: Request) -> Response:
         raise HTTPException(404, NO_SUCH_FILM)
     want_posters(request, [film_id])
     entry = await entry_of_film(db, request.state.user.id, film_id)
-    return await entry_page(request, rows[0], entry)
+    people = {"credits": await credits_of_film(db, film_id), "akas": await akas_of_film(db, film_id, rows[0][2])}
+    return await entry_page(request, rows[0], entry, people)
 
 
 async def movie_page(request: Request) -> Response:

@@ -1,0 +1,148 @@
+"""Who made and played in a film, and what a person made and played in, from the credits in use
+(catalog/generations.py): for the film pages and the person pages."""
+
+from itertools import groupby
+from typing import NamedTuple
+
+from sqlalchemy import bindparam, select
+
+from ..db import Database
+from ..tables import film_akas, film_credits, films, movies, people
+from .generations import AKAS, CREDITS, generation_in_use
+
+NO_SUCH_PERSON = "That person is not in the catalog."
+CAST_ROLES = ("actor", "actress", "self")
+FIRST_BILLED = 15
+# The order a person's page shows their parts in, and what it calls each.
+ROLE_HEADINGS = {
+    "director": "Directed",
+    "writer": "Wrote",
+    "actor": "Acted",
+    "actress": "Acted",
+    "self": "Appeared as themselves",
+}
+
+
+class Credit(NamedTuple):
+    person_id: int
+    name: str
+    role: str
+    job: str
+    characters: str
+
+
+class FilmCredits(NamedTuple):
+    directors: list[Credit]
+    writers: list[Credit]
+    cast: list[Credit]  # the first-billed, in IMDb's order
+    others: list[Credit]  # producers, composers, …
+
+
+class Aka(NamedTuple):
+    title: str
+    region: str
+    language: str
+
+
+class Person(NamedTuple):
+    id: int
+    name: str
+    birth_year: int | None
+    death_year: int | None
+    professions: str
+
+    def years(self) -> str:
+        if self.birth_year and self.death_year:
+            return f"{self.birth_year} to {self.death_year}"
+        if self.birth_year:
+            return f"born {self.birth_year}"
+        return f"died {self.death_year}" if self.death_year else ""
+
+
+class Part(NamedTuple):
+    """A film of a person's, with their part in it and where it stands on the viewer's lists."""
+
+    film_id: int
+    title: str
+    year: int | None
+    rating: int | None  # IMDb's, in tenths
+    role: str
+    characters: str
+    watched: bool | None  # None: not on the viewer's lists
+
+
+CREDITS_OF_FILM = (
+    select(people.c.id, people.c.name, film_credits.c.role, film_credits.c.job, film_credits.c.characters)
+    .select_from(film_credits.join(people, people.c.id == film_credits.c.person_id))
+    .where(film_credits.c.generation == generation_in_use(CREDITS), film_credits.c.film_id == bindparam("film_id"))
+    .order_by(film_credits.c.position, people.c.name)
+)
+AKAS_OF_FILM = (
+    select(film_akas.c.title, film_akas.c.region, film_akas.c.language)
+    .where(film_akas.c.generation == generation_in_use(AKAS), film_akas.c.film_id == bindparam("film_id"))
+    .order_by(film_akas.c.region, film_akas.c.ordering)
+)
+PERSON = select(people.c.id, people.c.name, people.c.birth_year, people.c.death_year, people.c.professions).where(
+    people.c.id == bindparam("person_id")
+)
+PARTS = (
+    select(
+        films.c.id,
+        films.c.title,
+        films.c.year,
+        films.c.rating,
+        film_credits.c.role,
+        film_credits.c.characters,
+        movies.c.watched,
+    )
+    .select_from(
+        film_credits.join(films, films.c.id == film_credits.c.film_id).outerjoin(
+            movies, (movies.c.film_id == films.c.id) & (movies.c.user_id == bindparam("user_id"))
+        )
+    )
+    .where(film_credits.c.generation == generation_in_use(CREDITS), film_credits.c.person_id == bindparam("person_id"))
+)
+
+
+async def credits_of_film(db: Database, film_id: int) -> FilmCredits:
+    found = [Credit(*row) for row in await db.fetch_all(CREDITS_OF_FILM, film_id=film_id)]
+    cast = [credit for credit in found if credit.role in CAST_ROLES]
+    return FilmCredits(
+        directors=[credit for credit in found if credit.role == "director"],
+        writers=[credit for credit in found if credit.role == "writer"],
+        cast=cast[:FIRST_BILLED],
+        others=[credit for credit in found if credit.role not in (*CAST_ROLES, "director", "writer")],
+    )
+
+
+async def akas_of_film(db: Database, film_id: int, title: str) -> list[Aka]:
+    """The film's titles by region, its own primary title left out."""
+    return [Aka(*row) for row in await db.fetch_all(AKAS_OF_FILM, film_id=film_id) if row[0] != title or row[1]]
+
+
+async def person_by_id(db: Database, person_id: int) -> Person | None:
+    rows = await db.fetch_all(PERSON, person_id=person_id)
+    return Person(*rows[0]) if rows else None
+
+
+SORTS = {
+    "year": lambda part: (-(part.year or 0), part.title),
+    "rating": lambda part: (-(part.rating or 0), -(part.year or 0), part.title),
+}
+
+
+async def filmography(db: Database, person_id: int, user_id: int, sort: str = "year") -> list[tuple[str, list[Part]]]:
+    """The person's films by part (ROLE_HEADINGS' order), each part's films in `sort` order
+    (newest first, or IMDb's rating), each marked as on the user's lists or not."""
+    parts = [Part(*row) for row in await db.fetch_all(PARTS, person_id=person_id, user_id=user_id)]
+    headings = list(dict.fromkeys(ROLE_HEADINGS.values()))
+    heading_of = {part: ROLE_HEADINGS.get(part.role, part.role.replace("_", " ").capitalize()) for part in parts}
+    order = {heading: place for place, heading in enumerate(headings)}
+    parts.sort(key=lambda part: (order.get(heading_of[part], len(order)), heading_of[part], SORTS[sort](part)))
+    grouped = []
+    for heading, group in groupby(parts, key=heading_of.__getitem__):
+        seen_films: dict[int, Part] = {}
+        for part in group:  # an actor credited twice in one film (two characters) is one row
+            seen_films.setdefault(part.film_id, part)
+        grouped.append((heading, list(seen_films.values())))
+    return grouped

@@ -1,0 +1,187 @@
+"""People and alternate titles: IMDb's title.principals, title.crew, name.basics and title.akas
+loaded for the catalog's films only, a reload replacing what is in use, a bad file stopping the
+load with where and why and nothing changed, and the film and person pages that show them,
+each person's marks their own."""
+
+import gzip
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from support import DATA, text_of
+
+from flicklist.catalog.imdb_files import BadFile, datasets_in
+from flicklist.catalog.load import load_catalog
+from flicklist.catalog.people_load import load_people
+from flicklist.tables import film_akas, film_credits, films, people
+
+PEOPLE_FILES = ("title.principals", "title.crew", "name.basics", "title.akas")
+
+
+def people_files(folder: Path = DATA) -> dict[str, Path]:
+    found = datasets_in([folder])
+    return {name: path for name, path in found.items() if name in PEOPLE_FILES}
+
+
+async def load_everything(db) -> None:
+    await load_catalog(db, DATA / "title.basics.tsv", DATA / "title.ratings.tsv")
+    await load_people(db, people_files())
+
+
+async def film_id(db, imdb_id: str) -> int:
+    return (await db.fetch_all(select(films.c.id).where(films.c.imdb_id == imdb_id)))[0][0]
+
+
+async def table_counts(db) -> dict[str, int]:
+    counts = {}
+    for table in (film_credits, film_akas, people):
+        counts[table.name] = (await db.fetch_all(select(func.count()).select_from(table)))[0][0]
+    return counts
+
+
+def copy_of_data(tmp_path: Path, **replaced: str) -> Path:
+    """The test data's people files in a folder of their own, some replaced by `replaced`
+    (title_principals="…" is title.principals.tsv's whole text)."""
+    for name in PEOPLE_FILES:
+        target = tmp_path / f"{name}.tsv"
+        if (text := replaced.get(name.replace(".", "_"))) is not None:
+            target.write_text(text, encoding="utf-8")
+        else:
+            shutil.copy(DATA / f"{name}.tsv", target)
+    return tmp_path
+
+
+async def test_a_films_page_names_its_director_writers_and_cast_with_their_parts(app, user):
+    await load_everything(app.state.db)
+    heat = await film_id(app.state.db, "tt0000101")
+    page = (await user.get(f"/films/{heat}")).text
+    said = text_of(page)
+    assert "Directed by Michael Mann" in said and "Written by Michael Mann" in said
+    cast = said[said.index("Cast") :]
+    assert cast.index("Al Pacino as Lt. Vincent Hanna") < cast.index("Robert De Niro as Neil McCauley")
+    assert cast.index("Robert De Niro") < cast.index("Val Kilmer as Chris Shiherlis"), "in IMDb's billing order"
+    assert 'href="/people/1"' in page, "each name leads to the person's page"
+    amelie = text_of((await user.get(f"/films/{await film_id(app.state.db, 'tt0000106')}")).text)
+    assert "Written by Jean-Pierre Jeunet, Guillaume Laurent" in amelie, "title.crew's writers too"
+    assert "Die fabelhafte Welt der Amélie (DE)" in amelie and "Amélie (US)" in amelie
+
+
+async def test_only_the_catalogs_films_and_the_people_they_credit_are_kept(app, user):
+    await load_everything(app.state.db)
+    kept = {row[0] for row in await app.state.db.fetch_all(select(people.c.name))}
+    assert "Denis Villeneuve" in kept
+    assert "An Episode Actor" not in kept, "a TV episode's cast is not kept"
+    assert "Nobody In These Films" not in kept
+    assert (await user.get("/people/22")).status_code == 404
+    assert (await table_counts(app.state.db))["film_akas"] == 11, "the episode's alternate title left out"
+
+
+async def test_a_persons_page_lists_their_films_by_part_newest_first_marked_as_this_user_has_them(
+    app, user, make_visitor
+):
+    await load_everything(app.state.db)
+    dune = await film_id(app.state.db, "tt0000108")
+    await user.post("/movies", {"film": str(dune)})
+    await user.post("/movies", {"film": str(await film_id(app.state.db, "tt0000114"))})
+    entry = (await user.get(f"/films/{dune}")).text
+    movie_id = entry.split("/movies/")[1].split("/")[0]
+    await user.post(f"/movies/{movie_id}/watched")
+    page = text_of((await user.get("/people/11")).text)
+    assert "Denis Villeneuve born 1967" in page and "Director, writer, producer" in page
+    assert "You have seen 1 of 3." in page
+    directed = page[page.index("Directed") : page.index("Wrote")]
+    assert directed.index("Dune: Part Two (2024)") < directed.index("Dune (2021)") < directed.index("Blade Runner 2049")
+    assert "Dune (2021) Seen" in directed and "Blade Runner 2049 (2017) On your watchlist" in directed
+    wrote = page[page.index("Wrote") :]
+    assert "Dune: Part Two (2024)" in wrote and "Blade Runner" not in wrote, "a part holds only its films"
+
+    bob = await make_visitor()
+    await bob.register("bob@example.com")
+    theirs = text_of((await bob.get("/people/11")).text)
+    assert "You have seen 0 of 3." in theirs and "Seen" not in theirs.split("Films")[1], "marks are each person's own"
+
+
+async def test_a_persons_films_sort_by_imdb_rating_and_an_unknown_sort_is_refused(app, user):
+    await load_everything(app.state.db)
+    by_year = text_of((await user.get("/people/21")).text)
+    assert by_year.index("Heat (1995) as Lauren Gustafson") < by_year.index("Léon: The Professional (1994)")
+    by_rating = text_of((await user.get("/people/21?sort=rating")).text)
+    assert by_rating.index("Léon: The Professional (1994) as Mathilda IMDb 8.5") < by_rating.index("Heat (1995)")
+    refused = await user.get("/people/21?sort=name")
+    assert refused.status_code == 400 and "sorted by year or rating" in text_of(refused.text)
+    assert (await user.get("/people/999999")).status_code == 404
+
+
+async def test_a_reload_replaces_the_credits_in_use_and_leaves_no_old_rows(app, user, tmp_path):
+    await load_everything(app.state.db)
+    before = await table_counts(app.state.db)
+    principals = (DATA / "title.principals.tsv").read_text(encoding="utf-8")
+    recast = principals.replace('nm0000002\tactor\t\\N\t["Lt. Vincent Hanna"]', 'nm0000010\tactor\t\\N\t["Hanna"]')
+    await load_people(app.state.db, people_files(copy_of_data(tmp_path, title_principals=recast)))
+    heat = text_of((await user.get(f"/films/{await film_id(app.state.db, 'tt0000101')}")).text)
+    assert "Kyle MacLachlan as Hanna" in heat and "Al Pacino" not in heat
+    assert await table_counts(app.state.db) == {**before, "people": before["people"] - 1}, "Al Pacino is no one's now"
+
+
+async def test_a_load_of_one_file_keeps_what_the_others_gave(app, user):
+    await load_everything(app.state.db)
+    before = await table_counts(app.state.db)
+    await load_people(app.state.db, {"title.crew": DATA / "title.crew.tsv"})
+    assert await table_counts(app.state.db) == before
+    amelie = text_of((await user.get(f"/films/{await film_id(app.state.db, 'tt0000106')}")).text)
+    assert "Audrey Tautou as Amélie Poulain" in amelie and "Guillaume Laurent" in amelie
+
+
+BAD_FILES = [
+    ("title_principals", "tconst\tordering\tnconst\tcategory\tjob\n", "line 1: expected the columns"),
+    ("title_principals", "tconst\tordering\tnconst\tcategory\tjob\tcharacters\ntt0000101\t1\tnm1\tactor\n", "line 2"),
+    (
+        "title_principals",
+        "tconst\tordering\tnconst\tcategory\tjob\tcharacters\ntt0000101\t1\tnm1\tactor\t\\N\t[Hanna\n",
+        "characters must be a JSON list",
+    ),
+    ("title_crew", "tconst\tdirectors\twriters\ntt0000101\tMann\t\\N\n", "nconst must look like nm0000229"),
+    (
+        "name_basics",
+        "nconst\tprimaryName\tbirthYear\tdeathYear\tprimaryProfession\tknownForTitles\nnm1\tA\tx\t\\N\t\\N\t\\N\n",
+        "birthYear",
+    ),
+    (
+        "title_akas",
+        "titleId\tordering\ttitle\tregion\tlanguage\ttypes\tattributes\tisOriginalTitle\ntt0000101\t1\tHeat\tUS\t\\N\t\\N\t\\N\t2\n",
+        "isOriginalTitle",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "reason"), BAD_FILES)
+async def test_a_bad_file_stops_the_load_saying_where_and_changes_nothing(app, user, tmp_path, name, content, reason):
+    await load_everything(app.state.db)
+    before = await table_counts(app.state.db)
+    heat_url = f"/films/{await film_id(app.state.db, 'tt0000101')}"
+    page_before = text_of((await user.get(heat_url)).text)
+    with pytest.raises(BadFile) as refused:
+        await load_people(app.state.db, people_files(copy_of_data(tmp_path, **{name: content})))
+    assert f"{name.replace('_', '.')}.tsv, line" in str(refused.value) and reason in str(refused.value)
+    assert await table_counts(app.state.db) == before
+    assert text_of((await user.get(heat_url)).text) == page_before
+
+
+async def test_a_truncated_gzip_stops_the_load_and_changes_nothing(app, tmp_path):
+    await load_everything(app.state.db)
+    before = await table_counts(app.state.db)
+    whole = gzip.compress((DATA / "title.principals.tsv").read_bytes() * 50)
+    (tmp_path / "title.principals.tsv.gz").write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(BadFile, match=r"title\.principals\.tsv\.gz, line .*ends early or is damaged"):
+        await load_people(app.state.db, {"title.principals": tmp_path / "title.principals.tsv.gz"})
+    assert await table_counts(app.state.db) == before
+
+
+async def test_a_typed_entry_has_no_cast_and_crew(app, user):
+    await load_everything(app.state.db)
+    await user.add("A Film Nobody Catalogued")
+    page = (await user.get("/")).text
+    movie_id = page.split('id="movie-')[1].split('"')[0]
+    typed = text_of((await user.get(f"/movies/{movie_id}")).text)
+    assert "Cast and crew" not in typed and "Typed by you" in typed
