@@ -1,28 +1,84 @@
 """A person's page: who they are, and their films by part, newest first (or by IMDb's rating),
-each marked as seen or on the viewer's watchlist, with how many of them the viewer has seen."""
+each marked as seen or on the viewer's watchlist, with how many of them the viewer has seen;
+and, after a confirmation, every one of their films not yet on the viewer's lists added to
+the watchlist."""
 
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from ..catalog.people import NO_SUCH_PERSON, SORTS, filmography, person_by_id
+from ..api.films import ListsFull, find_or_add
+from ..catalog.people import NO_SUCH_PERSON, SORTS, Part, Person, filmography, person_by_id
+from ..history.plan import Film
+from ..web import convertors  # noqa: F401 (registers {…:row_id} for the routes below)
+from ..web.flash import flash
 from ..web.rendering import page
 
 
-async def person_page(request: Request) -> Response:
-    db, person_id = request.app.state.db, request.path_params["person_id"]
-    person = await person_by_id(db, person_id)
-    if person is None:
+async def the_person(request: Request) -> Person:
+    if (person := await person_by_id(request.app.state.db, request.path_params["person_id"])) is None:
         raise HTTPException(404, NO_SUCH_PERSON)
+    return person
+
+
+def by_film(parts: list[tuple[str, list[Part]]]) -> dict[int, Part]:
+    """Each film once (a director who also wrote it is one film of theirs)."""
+    return {part.film_id: part for _, group in parts for part in group}
+
+
+async def person_page(request: Request) -> Response:
+    person = await the_person(request)
     sort = request.query_params.get("sort", "year")
     if sort not in SORTS:
         raise HTTPException(400, f"Films are sorted by {' or '.join(SORTS)}.")
-    parts = await filmography(db, person_id, request.state.user.id, sort)
-    films = {part.film_id: part for _, group in parts for part in group}
-    seen = sum(1 for part in films.values() if part.watched)
-    context = {"person": person, "parts": parts, "films": len(films), "seen": seen, "sort": sort}
+    parts = await filmography(request.app.state.db, person.id, request.state.user.id, sort)
+    films = by_film(parts)
+    context = {
+        "person": person,
+        "parts": parts,
+        "films": len(films),
+        "seen": sum(1 for part in films.values() if part.watched),
+        "not_listed": sum(1 for part in films.values() if part.watched is None),
+        "sort": sort,
+    }
     return page(request, "templates/person.html", context)
 
 
-routes = [Route("/people/{person_id:row_id}", person_page)]
+async def confirm_adding(request: Request) -> Response:
+    person = await the_person(request)
+    parts = await filmography(request.app.state.db, person.id, request.state.user.id)
+    adding = [part for part in by_film(parts).values() if part.watched is None]
+    return page(request, "templates/person_add_films.html", {"person": person, "adding": adding})
+
+
+async def add_films(request: Request) -> Response:
+    """Every film of the person's not on the viewer's lists, onto the watchlist, newest first,
+    until the lists are full."""
+    person = await the_person(request)
+    state, user_id = request.app.state, request.state.user.id
+    added = 0
+    for part in by_film(await filmography(state.db, person.id, user_id)).values():
+        if part.watched is not None:
+            continue
+        try:
+            listed = await find_or_add(
+                state.db, user_id, Film(part.title, part.year, part.film_id), state.settings.max_films_per_user
+            )
+        except ListsFull as full:
+            flash(request, f"Added {added:,} of {person.name}'s films. {full}", "error")
+            break
+        except IntegrityError:  # added meanwhile by another request
+            continue
+        added += listed.new
+    else:
+        flash(request, f"Added {added:,} of {person.name}'s films to your watchlist.")
+    return RedirectResponse(f"/people/{person.id}", status_code=303)
+
+
+routes = [
+    Route("/people/{person_id:row_id}", person_page),
+    Route("/people/{person_id:row_id}/add-films", confirm_adding),
+    Route("/people/{person_id:row_id}/add-films", add_films, methods=["POST"]),
+]

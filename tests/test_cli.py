@@ -172,6 +172,34 @@ def test_the_catalog_commands_load_report_and_refuse_a_bad_file(empty_database_u
     assert missing.returncode == 1 and "nope.tsv: no such file." in missing.stderr
 
 
+def test_catalog_load_takes_a_folder_of_imdbs_files_and_refuses_what_it_cannot_load(empty_database_url, tmp_path):
+    data = PROJECT_DIR / "tests" / "data"
+    assert cli("db", "upgrade", database_url=empty_database_url).returncode == 0
+    loaded = cli("catalog", "load", str(data), database_url=empty_database_url)
+    assert loaded.returncode == 0, loaded.stderr
+    assert "Loaded title.basics.tsv: 36 lines read, 14 films added" in loaded.stdout
+    assert "the catalog holds 34 credits of 21 people and 11 alternate titles." in loaded.stdout
+    names = data / "name.basics.tsv"
+    strange = tmp_path / "people.tsv"
+    strange.write_text(names.read_text())
+    both = cli("catalog", "load", str(names), str(strange), database_url=empty_database_url)
+    assert both.returncode == 1 and "people.tsv: not one of IMDb's file names" in both.stderr
+    alone = cli("catalog", "load", str(data / "title.ratings.tsv"), database_url=empty_database_url)
+    assert alone.returncode == 1 and "title.ratings is read with the films of title.basics: give both." in alone.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    nothing = cli("catalog", "load", str(empty), database_url=empty_database_url)
+    assert nothing.returncode == 1 and "no IMDb file in this folder" in nothing.stderr
+    bad = tmp_path / "title.crew.tsv"
+    bad.write_text("tconst\tdirectors\twriters\ntt0000101\tMann\t\\N\n")
+    refused = cli("catalog", "load", str(data / "title.basics.tsv"), str(bad), database_url=empty_database_url)
+    assert refused.returncode == 1
+    assert refused.stderr == (
+        "flicklist: title.crew.tsv, line 2: nconst must look like nm0000229, not 'Mann'. "
+        "The people and alternate titles are unchanged.\n"
+    )
+
+
 async def test_catalog_link_links_what_names_exactly_one_film(user, app, settings):
     for title in ("amelie", "Heat (1986)", "Heat", "Home Video"):
         await user.add(title)

@@ -185,3 +185,35 @@ async def test_a_typed_entry_has_no_cast_and_crew(app, user):
     movie_id = page.split('id="movie-')[1].split('"')[0]
     typed = text_of((await user.get(f"/movies/{movie_id}")).text)
     assert "Cast and crew" not in typed and "Typed by you" in typed
+
+
+async def test_a_persons_films_not_on_the_lists_are_added_to_the_watchlist_after_a_confirmation(app, user):
+    await load_everything(app.state.db)
+    await user.post("/movies", {"film": str(await film_id(app.state.db, "tt0000114"))})
+    page = text_of((await user.get("/people/11")).text)
+    assert "Add the 2 films not on your lists to your watchlist…" in page
+    asked = text_of((await user.get("/people/11/add-films")).text)
+    assert "2 films not on your lists yet:" in asked and "Dune: Part Two (2024)" in asked and "Dune (2021)" in asked
+    assert "Blade Runner" not in asked.split("yet:")[1], "a film on the lists already is left as it is"
+    assert text_of((await user.get("/")).text).count("Dune") == 0, "nothing added before the confirmation"
+    done = await user.post("/people/11/add-films")
+    assert done.status_code == 303 and done.headers["location"] == "/people/11"
+    after = text_of((await user.get("/people/11")).text)
+    assert "Added 2 of Denis Villeneuve's films to your watchlist." in after
+    assert after.count("On your watchlist") == 5 and "not on your lists" not in after, "3 films, 2 of them twice"
+    watchlist = text_of((await user.get("/")).text)
+    assert "Dune: Part Two" in watchlist and "Blade Runner 2049" in watchlist
+    again = text_of((await user.get("/people/11/add-films")).text)
+    assert "Every film of Denis Villeneuve's is on your lists already." in again
+
+
+async def test_adding_a_persons_films_stops_when_the_lists_are_full_and_says_so(make_settings_app, visitor_of):
+    app = await make_settings_app(max_films_per_user="2")
+    await load_everything(app.state.db)
+    ann = await visitor_of(app)
+    await ann.register("ann@example.com")
+    await ann.post("/people/11/add-films")
+    said = text_of((await ann.get("/people/11")).text)
+    assert "Added 2 of Denis Villeneuve's films. Your lists hold 2 films, as many as this FlickList keeps" in said
+    assert said.count("On your watchlist") == 4, "the two newest, each directed and written"
+    assert "Blade Runner 2049 (2017) IMDb" in said
