@@ -1,19 +1,23 @@
 """The stats page's figures, for all time or one year, from the diary's viewings and their
 films: viewings per month (per year, for all time), ratings given in half stars, hours
-watched, decades and genres, rewatches, the longest streak of weeks with a film. A handful
-of grouped queries, kept per worker until the account's diary changes (users.diary_version)."""
+watched, decades and genres, rewatches, the longest streak of weeks with a film, the most
+watched directors and actors. A handful of grouped queries, kept per worker until the
+account's diary changes (users.diary_version) or the catalog's credits do."""
 
 from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import bindparam, case, distinct, func, select
+from sqlalchemy import bindparam, case, distinct, func, literal_column, or_, select
 
+from ..catalog.generations import CREDITS, generation_in_use
+from ..catalog.people import CAST_ROLES
 from ..db import Database
-from ..tables import movies, users, viewings
+from ..tables import film_credits, movies, people, users, viewings
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 TOP_GENRES = 10
+TOP_PEOPLE = 10
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,8 @@ class Figures:
     decades: list[tuple[int, int]]  # (1990, viewings), oldest first
     genres: list[tuple[str, int]]  # most watched first
     streak: Streak
+    directors: list[tuple[int, str, int]]  # (person id, name, films watched), most first
+    actors: list[tuple[int, str, int]]
     years: list[int]  # every year with a viewing, newest first: the page's choices
 
 
@@ -68,6 +74,29 @@ KINDS = in_period(
     .select_from(viewings.join(movies))
     .group_by(movies.c.list_year, movies.c.genres)
 )
+
+
+def most_watched(roles: tuple[str, ...]):
+    """The people of `roles` in the most different films watched in the period."""
+    films_watched = func.count(distinct(movies.c.film_id))
+    return in_period(
+        select(people.c.id, people.c.name, films_watched)
+        .select_from(
+            viewings.join(movies)
+            .join(film_credits, film_credits.c.film_id == movies.c.film_id)
+            .join(people, people.c.id == film_credits.c.person_id)
+        )
+        .where(
+            film_credits.c.generation == generation_in_use(CREDITS),
+            or_(*(film_credits.c.role == literal_column(f"'{role}'") for role in roles)),  # constants: one plan
+        )
+        .group_by(people.c.id, people.c.name)
+        .order_by(films_watched.desc(), people.c.name)
+        .limit(TOP_PEOPLE)
+    )
+
+
+DIRECTORS, ACTORS = most_watched(("director",)), most_watched(CAST_ROLES)
 DAYS = in_period(select(viewings.c.watched_on).distinct())
 YEAR = func.substr(viewings.c.watched_on, 1, 4)
 YEARS = select(YEAR).distinct().where(viewings.c.user_id == bindparam("user_id")).order_by(YEAR.desc())
@@ -104,6 +133,8 @@ async def figures(db: Database, user_id: int, year: int | None) -> Figures:
         decades=sorted(decades.items()),
         genres=sorted(genres.items(), key=lambda item: (-item[1], item[0]))[:TOP_GENRES],
         streak=longest_streak([day for (day,) in await db.fetch_all(DAYS, **bounds)]),
+        directors=[tuple(row) for row in await db.fetch_all(DIRECTORS, **bounds)],
+        actors=[tuple(row) for row in await db.fetch_all(ACTORS, **bounds)],
         years=[int(found) for (found,) in await db.fetch_all(YEARS, user_id=user_id)],
     )
 
@@ -125,24 +156,25 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-DIARY_VERSION = select(users.c.diary_version).where(users.c.id == bindparam("user_id"))
+VERSIONS = select(users.c.diary_version, generation_in_use(CREDITS)).where(users.c.id == bindparam("user_id"))
 
 
 class FiguresCache:
-    """Each worker's last figures per account and year, good while the diary's version stands."""
+    """Each worker's last figures per account and year, good while the diary's version and the
+    credits' generation stand."""
 
     def __init__(self, size: int = 512) -> None:
         self.size = size
-        self.kept: OrderedDict[tuple[int, int | None], tuple[int, Figures]] = OrderedDict()
+        self.kept: OrderedDict[tuple[int, int | None], tuple[tuple, Figures]] = OrderedDict()
 
     async def get(self, db: Database, user_id: int, year: int | None) -> Figures:
-        [(version,)] = await db.fetch_all(DIARY_VERSION, user_id=user_id)
+        [version] = await db.fetch_all(VERSIONS, user_id=user_id)
         key = (user_id, year)
-        if (found := self.kept.get(key)) is not None and found[0] == version:
+        if (found := self.kept.get(key)) is not None and found[0] == tuple(version):
             self.kept.move_to_end(key)
             return found[1]
         computed = await figures(db, user_id, year)
-        self.kept[key] = (version, computed)
+        self.kept[key] = (tuple(version), computed)
         self.kept.move_to_end(key)
         while len(self.kept) > self.size:
             self.kept.popitem(last=False)

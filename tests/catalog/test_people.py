@@ -217,3 +217,29 @@ async def test_adding_a_persons_films_stops_when_the_lists_are_full_and_says_so(
     assert "Added 2 of Denis Villeneuve's films. Your lists hold 2 films, as many as this FlickList keeps" in said
     assert said.count("On your watchlist") == 4, "the two newest, each directed and written"
     assert "Blade Runner 2049 (2017) IMDb" in said
+
+
+async def watched(user, db, imdb_id: str) -> None:
+    added = await user.post("/movies", {"film": str(await film_id(db, imdb_id))})
+    assert added.status_code == 303
+    page = (await user.get(f"/films/{await film_id(db, imdb_id)}")).text
+    movie_id = page.split('href="/movies/')[1].split("/")[0]
+    assert (await user.post(f"/movies/{movie_id}/watched")).status_code == 303
+
+
+async def test_stats_name_the_most_watched_directors_and_actors_and_follow_a_reload(app, user, tmp_path):
+    db = app.state.db
+    await load_everything(db)
+    for imdb_id in ("tt0000108", "tt0000109", "tt0000101"):
+        await watched(user, db, imdb_id)
+    page = (await user.get("/stats")).text
+    said = text_of(page)
+    directors = said[said.index("Most watched directors") : said.index("Most watched actors")]
+    assert directors.index("Denis Villeneuve 2 films") < directors.index("Michael Mann 1 film")
+    actors = said[said.index("Most watched actors") :]
+    assert actors.index("Timothée Chalamet 2 films") < actors.index("Zendaya 2 films") < actors.index("Al Pacino 1 film")
+    assert '<a href="/people/11">Denis Villeneuve</a>' in page
+    principals = (DATA / "title.principals.tsv").read_text(encoding="utf-8").replace("nm0000013", "nm0000010")
+    await load_people(db, people_files(copy_of_data(tmp_path, title_principals=principals)))
+    again = text_of((await user.get("/stats")).text)
+    assert "Kyle MacLachlan 2 films" in again and "Zendaya" not in again, "the figures follow the credits in use"
