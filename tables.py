@@ -392,7 +392,14 @@ class FilmAka(Base):
     """A film's title in a region or language (title.akas), in generations as film_credits."""
 
     __tablename__ = "film_akas"
-    __table_args__ = (Index("ix_film_akas_search_key", "generation", "search_key"),)
+    __table_args__ = (
+        Index("ix_film_akas_search_key", "generation", "search_key"),
+        # The add field's search by a title's beginning on PostgreSQL, whatever the database's
+        # collation (catalog/search.py, migration 0025); SQLite's reads the index above.
+        Index("ix_film_akas_search_prefix", "generation", text("search_key text_pattern_ops")).ddl_if(
+            dialect="postgresql"
+        ),
+    )
 
     generation: Mapped[int] = mapped_column(Integer, primary_key=True)
     film_id: Mapped[int] = mapped_column(ForeignKey("films.id", ondelete="CASCADE"), primary_key=True)

@@ -1,11 +1,13 @@
-"""Films from the catalog by id, and the one film a typed title names, if exactly one."""
+"""Films from the catalog by id, and the one film a typed title names, if exactly one: by its
+own title, else by a title it has elsewhere (title.akas)."""
 
 from typing import NamedTuple
 
 from sqlalchemy import bindparam, select
 
 from ..db import Database
-from ..tables import films
+from ..tables import film_akas, films
+from .generations import AKAS, generation_in_use
 from .text import words_and_year
 
 NO_SUCH_FILM = "That film is not in the catalog."
@@ -25,6 +27,15 @@ TITLED_IN = (
     .limit(2)
 )
 
+AKA_TITLED = (
+    select(films.c.id, films.c.title, films.c.year)
+    .distinct()
+    .select_from(film_akas.join(films, films.c.id == film_akas.c.film_id))
+    .where(film_akas.c.generation == generation_in_use(AKAS), film_akas.c.search_key == bindparam("key"))
+    .limit(2)
+)
+AKA_TITLED_IN = AKA_TITLED.where(films.c.year == bindparam("year"))
+
 
 async def film_by_id(db: Database, film_id: int) -> CatalogFilm | None:
     rows = await db.fetch_all(FILM, film_id=film_id)
@@ -36,5 +47,8 @@ async def only_film_named(db: Database, typed: str) -> CatalogFilm | None:
     key, year = words_and_year(typed)
     if not key:
         return None
-    rows = await (db.fetch_all(TITLED_IN, key=key, year=year) if year else db.fetch_all(TITLED, key=key))
-    return CatalogFilm(*rows[0]) if len(rows) == 1 else None
+    for dated, undated in ((TITLED_IN, TITLED), (AKA_TITLED_IN, AKA_TITLED)):  # its own title first
+        rows = await (db.fetch_all(dated, key=key, year=year) if year else db.fetch_all(undated, key=key))
+        if rows:
+            return CatalogFilm(*rows[0]) if len(rows) == 1 else None
+    return None

@@ -1,6 +1,8 @@
 """Searching the catalog: exact title first, then titles that start with the query, then
 titles holding every word (as a word or the start of one), popular films (votes) first;
-a year at the end ("heat 1995", "Heat (1995)") narrows to that year.
+a year at the end ("heat 1995", "Heat (1995)") narrows to that year. A film is found by the
+titles it has elsewhere too (title.akas), typed whole or from their beginning, and then shows
+the title typed beside its own.
 
 Each database finds the candidates with its own index (SQLite: FTS5, over the words, and for
 two words or more over their pairs; PostgreSQL: trigram indexes, one per range of ids), all
@@ -24,6 +26,7 @@ from sqlalchemy import TextClause, func, select, text
 
 from ..db import Database
 from ..tables import FILM_SEARCH_TIERS, catalog_loads
+from .generations import AKAS, generation_in_use
 from .text import PAIRED_PREFIXES, search_key, words_and_year
 
 RESULTS = 10
@@ -38,12 +41,24 @@ class Film(NamedTuple):
     runtime: int | None
     details: str
     votes: int
-    search_key: str
+    search_key: str  # of the title found: the film's own, or the one it has elsewhere
+    aka: str | None = None  # that title elsewhere, when it was one
 
 
 COLUMNS = "f.id, f.title, f.year, f.runtime, f.details, f.votes, f.search_key"
 EXACT_SQL = f"SELECT {COLUMNS} FROM films f WHERE f.search_key = :key ORDER BY f.votes DESC, f.id LIMIT {RESULTS}"
 EXACT = text(EXACT_SQL)
+# Films by a title they have elsewhere, typed whole or from its beginning: the keys from `key`
+# up to `key` + the last character there is, in the index (PostgreSQL's ~>=~ and ~<~ compare
+# as its text_pattern_ops index orders, whatever the collation, and so read it even in the plan
+# asyncpg prepares without the values); CANDIDATES of them, ranked as the others.
+AKAS_SQL = (
+    "SELECT f.id, f.title, f.year, f.runtime, f.details, f.votes, a.search_key, a.title FROM film_akas a "
+    "JOIN films f ON f.id = a.film_id WHERE a.generation = (SELECT CAST(value AS INTEGER) FROM instance_settings "
+    f"WHERE name = '{AKAS}') AND a.search_key {{}} :key AND a.search_key {{}} :key_end LIMIT {CANDIDATES}"
+)
+AKAS_SEARCH = {True: text(AKAS_SQL.format(">=", "<")), False: text(AKAS_SQL.format("~>=~", "~<~"))}
+LAST_CHARACTER = chr(0x10FFFF)
 COMMON_WORDS = frozenset(["the", "a", "an", "of", "and", "in", "on", "to", "la", "le", "les", "el", "los", "de", "der"])
 # films_fts keeps the prefixes of up to 6 characters (migration 0007), whose matches it steps
 # through in order; a longer word's matches it first gathers from every word starting with it,
@@ -141,13 +156,17 @@ def pair_terms(whole: dict[str, bool]) -> list[str]:
 def ranked(candidates: list[Film], key: str, year: int | None) -> list[Film]:
     def rank(film: Film) -> tuple:
         kind = 0 if film.search_key == key else 1 if film.search_key.startswith(key) else 2
-        return (kind, -film.votes, film.id)
+        return (kind, -film.votes, film.id, film.aka is not None)
 
-    unique = {film.id: film for film in candidates if year is None or film.year == year}
-    return sorted(unique.values(), key=rank)[:RESULTS]
+    unique: dict[int, Film] = {}
+    for film in sorted(candidates, key=rank):  # a film found by two titles keeps the better
+        if year is None or film.year == year:
+            unique.setdefault(film.id, film)
+    return list(unique.values())[:RESULTS]
 
 
-LAST_LOAD = select(func.max(catalog_loads.c.id))
+# The catalog the cached searches were found in: its last films' load, and its titles elsewhere.
+LAST_LOAD = select(func.max(catalog_loads.c.id), generation_in_use(AKAS))
 
 
 class SearchCache:
@@ -160,7 +179,7 @@ class SearchCache:
         key, year = words_and_year(query[:200])
         if not key:
             return []
-        cache_key = ((await db.fetch_all(LAST_LOAD))[0][0], key, year)
+        cache_key = (*(await db.fetch_all(LAST_LOAD))[0], key, year)
         if (found := self.results.get(cache_key)) is not None:
             self.results.move_to_end(cache_key)
             return found
@@ -189,4 +208,5 @@ async def candidates(db: Database, key: str, year: int | None) -> list[Film]:
         found = [*await db.fetch_all_mapped(EXACT, key=key), *await db.fetch_all_mapped(query, **values)]
     else:
         found = await db.fetch_all_mapped(query, **values)
+    found += await db.fetch_all_mapped(AKAS_SEARCH[db.is_sqlite], key=key, key_end=key + LAST_CHARACTER)
     return [Film(*row) for row in found if year is None or row[2] == year]

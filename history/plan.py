@@ -1,9 +1,9 @@
 """What an import would do: each film the file names matched to a catalog film (`match_films`:
-by IMDb id, else by title and year, normalised), the entries of one film merged
-(`films_wanted`), then compared with the person's lists as `lists_of` read them (`compare`,
-whose counts the preview shows); `changes` lays the plan out as rows, which `write_changes`
-writes a batch at a time. All of it runs in a worker thread (history/jobs.py), on a
-connection whose queries block that thread (history/threads.py)."""
+by IMDb id, else by title and year, normalised, else by a title it has elsewhere, title.akas),
+the entries of one film merged (`films_wanted`), then compared with the person's lists as
+`lists_of` read them (`compare`, whose counts the preview shows); `changes` lays the plan out
+as rows, which `write_changes` writes a batch at a time. All of it runs in a worker thread
+(history/jobs.py), on a connection whose queries block that thread (history/threads.py)."""
 
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -12,9 +12,10 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, func, insert, select, update
 
+from ..catalog.generations import AKAS, generation_in_use
 from ..catalog.text import search_key, stored_key
 from ..diary.days import start_of_day
-from ..tables import films, movies, title_key, viewings
+from ..tables import film_akas, films, movies, title_key, viewings
 from .readers import Entry, Viewing
 from .threads import Blocking, in_one_row, rows_of
 
@@ -143,6 +144,25 @@ UNDATED = in_one_row(
         films.c.search_key.in_(bindparam("keys", expanding=True))
     )
 )
+# A name no film's own title matched, looked for among the films' titles elsewhere (title.akas).
+AKAS_OF_FILMS = film_akas.join(films, films.c.id == film_akas.c.film_id)
+AKAS_DATED = in_one_row(
+    select(film_akas.c.search_key, films.c.votes, films.c.id)
+    .select_from(AKAS_OF_FILMS)
+    .where(
+        film_akas.c.generation == generation_in_use(AKAS),
+        film_akas.c.search_key.in_(bindparam("keys", expanding=True)),
+        films.c.year.in_(bindparam("years", expanding=True)),
+    )
+)
+AKAS_UNDATED = in_one_row(
+    select(film_akas.c.search_key, films.c.votes, films.c.id)
+    .select_from(AKAS_OF_FILMS)
+    .where(
+        film_akas.c.generation == generation_in_use(AKAS),
+        film_akas.c.search_key.in_(bindparam("keys", expanding=True)),
+    )
+)
 DETAILS = in_one_row(
     select(films.c.id, films.c.title, films.c.year).where(films.c.id.in_(bindparam("ids", expanding=True)))
 )
@@ -229,21 +249,29 @@ def groups_by_year(names: Iterable[Named]) -> Iterator[tuple[int | None, list[Na
 
 
 def fitting_by_title(connection: Blocking, names: list[Named]) -> dict[Named, list[Candidate]]:
-    """Names without a year: the film filed under the title, when it is the only one."""
-    films_of = candidates(connection, UNDATED, names)
+    """Names without a year: the film filed under the title, when it is the only one; else the
+    only one with it as a title elsewhere."""
     fitting = {}
-    for name in names:
-        titled = filed_under(name.title, films_of)
-        fitting[name] = titled if len(titled) == 1 else []
+    for statement in (UNDATED, AKAS_UNDATED):
+        films_of = candidates(connection, statement, names)
+        for name in names:
+            titled = {film.film_id: film for film in filed_under(name.title, films_of)}
+            fitting[name] = list(titled.values()) if len(titled) == 1 else []
+        names = [name for name in names if not fitting[name]]
     return fitting
 
 
 def fitting_by_title_and_year(connection: Blocking, names: list[Named], year: int) -> dict[Named, list[Candidate]]:
     """The films of that year first; only the names it leaves unmatched are looked for a year
-    either side."""
+    either side; then, as well, among the films' titles elsewhere."""
     fitting = {}
-    for years in ([year], [year - 1, year + 1]):
-        films_of = candidates(connection, DATED, names, years=years)
+    for statement, years in (
+        (DATED, [year]),
+        (DATED, [year - 1, year + 1]),
+        (AKAS_DATED, [year]),
+        (AKAS_DATED, [year - 1, year + 1]),
+    ):
+        films_of = candidates(connection, statement, names, years=years)
         for name in names:
             fitting[name] = filed_under(name.title, films_of)
         names = [name for name in names if not fitting[name]]

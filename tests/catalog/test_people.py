@@ -237,9 +237,28 @@ async def test_stats_name_the_most_watched_directors_and_actors_and_follow_a_rel
     directors = said[said.index("Most watched directors") : said.index("Most watched actors")]
     assert directors.index("Denis Villeneuve 2 films") < directors.index("Michael Mann 1 film")
     actors = said[said.index("Most watched actors") :]
-    assert actors.index("Timothée Chalamet 2 films") < actors.index("Zendaya 2 films") < actors.index("Al Pacino 1 film")
+    assert (
+        actors.index("Timothée Chalamet 2 films") < actors.index("Zendaya 2 films") < actors.index("Al Pacino 1 film")
+    )
     assert '<a href="/people/11">Denis Villeneuve</a>' in page
     principals = (DATA / "title.principals.tsv").read_text(encoding="utf-8").replace("nm0000013", "nm0000010")
     await load_people(db, people_files(copy_of_data(tmp_path, title_principals=principals)))
     again = text_of((await user.get("/stats")).text)
     assert "Kyle MacLachlan 2 films" in again and "Zendaya" not in again, "the figures follow the credits in use"
+
+
+async def test_the_add_field_finds_a_film_by_a_title_it_has_elsewhere_and_shows_the_one_typed(app, user):
+    await load_catalog(app.state.db, DATA / "title.basics.tsv", DATA / "title.ratings.tsv")
+    before = text_of((await user.get("/films/search?q=die+fabelhafte", htmx=True)).text)
+    assert "Amélie" not in before
+    await load_people(app.state.db, {"title.akas": DATA / "title.akas.tsv"})
+    found = text_of((await user.get("/films/search?q=die+fabelhafte", htmx=True)).text)
+    assert "Die fabelhafte Welt der Amélie — Amélie2001 · 122 min" in found, "a new load of titles is searched at once"
+    whole = text_of((await user.get("/films/search?q=Fogo+Contra+Fogo+1995", htmx=True)).text)
+    assert whole.startswith("Fogo Contra Fogo — Heat1995 · 170 min")
+    own = text_of((await user.get("/films/search?q=heat", htmx=True)).text)
+    assert "—" not in own, "a film found by its own title shows that alone"
+    added = await user.post("/movies", {"title": "Leon - Der Profi"})
+    assert added.status_code == 303
+    watchlist = text_of((await user.get("/")).text)
+    assert "Léon: The Professional" in watchlist and "Der Profi" not in watchlist, "typed without JavaScript too"
