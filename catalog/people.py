@@ -4,7 +4,7 @@
 from itertools import groupby
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import ColumnElement, bindparam, literal_column, or_, select
 
 from ..db import Database
 from ..tables import film_akas, film_credits, films, movies, people
@@ -21,6 +21,11 @@ ROLE_HEADINGS = {
     "actress": "Acted",
     "self": "Appeared as themselves",
 }
+
+
+def in_roles(roles: tuple[str, ...]) -> ColumnElement[bool]:
+    """A credit in one of `roles`, written into the statement (constants: one plan for all)."""
+    return or_(*(film_credits.c.role == literal_column(f"'{role}'") for role in roles))
 
 
 class Credit(NamedTuple):
@@ -118,6 +123,15 @@ async def credits_of_film(db: Database, film_id: int) -> FilmCredits:
 async def akas_of_film(db: Database, film_id: int, title: str) -> list[Aka]:
     """The film's titles by region, its own primary title left out."""
     return [Aka(*row) for row in await db.fetch_all(AKAS_OF_FILM, film_id=film_id) if row[0] != title or row[1]]
+
+
+async def names_of(db: Database, person_ids: list[int]) -> dict[int, str]:
+    """The names of a few people (a list's filters name one or two)."""
+    names = {}
+    for person_id in person_ids:
+        if (person := await person_by_id(db, person_id)) is not None:
+            names[person_id] = person.name
+    return names
 
 
 async def person_by_id(db: Database, person_id: int) -> Person | None:

@@ -11,6 +11,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..catalog.films import CatalogFilm, film_by_id, only_film_named
+from ..catalog.people import names_of
 from ..catalog.text import clean_text, stored_key
 from ..diary.ratings import RATING_RULE, RATINGS
 from ..diary.trash import UNDO_NOT_VALID
@@ -78,6 +79,8 @@ async def list_page(request: Request, watched: bool, template: str, rows_partial
     if request.state.user.own_lists:  # a person without lists of their own is not asked
         on_lists = await lists_holding(db, user_id, [movie.id for movie in listed.movies])
     context |= {"movies": listed.movies, "view": view, "more": more, "choices": CHOICES, "on_lists": on_lists}
+    if view.people() and not view.after:
+        context["people_named"] = await names_of(db, view.people())
     if view.after and wants_fragment(request):
         return fragments(request, [rows_partial, "partials/show_more.html"], context)
     return with_view_url(request, page(request, template, context), view)

@@ -11,9 +11,11 @@ from sqlalchemy import ColumnElement, Integer, String, bindparam, func, literal,
 from sqlalchemy.sql import Select
 from starlette.datastructures import QueryParams
 
+from ..catalog.generations import CREDITS, generation_in_use
+from ..catalog.people import CAST_ROLES, in_roles
 from ..catalog.text import clean_text, search_key
 from ..db import Database
-from ..tables import LIST_SORT_KEYS, movies, viewings
+from ..tables import LIST_SORT_KEYS, film_credits, movies, viewings
 from ..whole_numbers import BIG_INTEGER_MAX, INTEGER_MAX, row_id, whole_number
 from .rows import ROW_COLUMNS, WITH_FILM, ListedMovie
 
@@ -64,11 +66,19 @@ class ListView:
     rated: str = ""  # "yes", "no" or either
     max_minutes: int | None = None
     liked: bool = False  # only the films given a heart
+    director: int | None = None  # only the films this person (people.id) directed
+    actor: int | None = None  # only the films this person played in
     after: tuple[Any, int] | None = None  # the last row shown: its sort key and id
 
     @property
     def filtered(self) -> bool:
-        return bool(self.text or self.genre or self.decade or self.rated or self.max_minutes or self.liked)
+        return bool(
+            self.text or self.genre or self.decade or self.rated or self.max_minutes or self.liked or self.people()
+        )
+
+    def people(self) -> list[int]:
+        """The people the view narrows to."""
+        return [person for person in (self.director, self.actor) if person is not None]
 
     def query(self, **changes: Any) -> str:
         """This view's query string, with `changes`: what links and forms carry."""
@@ -81,6 +91,8 @@ class ListView:
             "rated": view.rated,
             "length": view.max_minutes or "",
             "liked": "yes" if view.liked else "",
+            "director": view.director or "",
+            "with": view.actor or "",
             "after": f"{view.after[1]}.{view.after[0]}" if view.after else "",
         }
         return urlencode({name: value for name, value in pairs.items() if value})
@@ -95,6 +107,10 @@ class ListView:
             values |= {"decade_from": self.decade, "decade_to": self.decade + 9}
         if self.max_minutes:
             values["max_minutes"] = self.max_minutes
+        if self.director:
+            values["director_id"] = self.director
+        if self.actor:
+            values["actor_id"] = self.actor
         if self.after:
             values |= {"after_key": self.after[0], "after_id": self.after[1]}
         return values
@@ -115,6 +131,8 @@ class ListView:
             self.rated,
             bool(self.max_minutes),
             self.liked,
+            bool(self.director),
+            bool(self.actor),
         )
 
 
@@ -128,6 +146,8 @@ class Shape(NamedTuple):
     rated: str
     length: bool
     liked: bool
+    director: bool
+    actor: bool
 
 
 def default_sort(watched: bool) -> str:
@@ -156,12 +176,22 @@ def read_view(params: QueryParams, watched: bool) -> ListView:
     rated = params.get("rated", "")
     length = chosen(params.get("length", ""), LENGTHS)
     liked = params.get("liked", "")
+    director, actor = (person_of(params.get(name, "")) for name in ("director", "with"))
     if (genre and genre not in GENRES) or rated not in ("", "yes", "no") or liked not in ("", "yes"):
         raise BrokenView(BROKEN)
     if (rated or liked) and not watched:  # the Watched list's own filters
         raise BrokenView(BROKEN)
-    view = ListView(watched, sort, text, genre, decade, rated, length, liked == "yes")
+    view = ListView(watched, sort, text, genre, decade, rated, length, liked == "yes", director, actor)
     return replace(view, after=read_after(params.get("after", ""), sort))
+
+
+def person_of(typed: str) -> int | None:
+    """A person's id, as a filter's link gives it; None when it gives none."""
+    if not typed:
+        return None
+    if (person := row_id(typed)) is None:
+        raise BrokenView(BROKEN)
+    return person
 
 
 def chosen(typed: str, offered: tuple[int, ...]) -> int | None:
@@ -242,10 +272,24 @@ def page_statement(shape: Shape, after: bool, with_review=False) -> Select:
     return in_view_order(statement, shape, after_key=after_key).limit(PAGE_SIZE + 1)
 
 
+def credited(person: ColumnElement, roles: tuple[str, ...]) -> ColumnElement[bool]:
+    """The row's film credits `person` in one of `roles` (the credits in use)."""
+    return (
+        select(film_credits.c.film_id)
+        .where(
+            film_credits.c.generation == generation_in_use(CREDITS),
+            film_credits.c.film_id == movies.c.film_id,
+            film_credits.c.person_id == person,
+            in_roles(roles),
+        )
+        .exists()
+    )
+
+
 def in_view_order(statement: Select, shape: Shape, after_key: ColumnElement | None = None) -> Select:
     """`statement` narrowed to one user's list and the view's filters, in its sort's order;
     past the row whose sort key is `after_key` and id `after_id`, when given."""
-    sort_name, text, genre, decade, rated, length, liked = shape
+    sort_name, text, genre, decade, rated, length, liked, director, actor = shape
     sort, key = SORTS[sort_name], LIST_SORT_KEYS[sort_name]
     statement = statement.where(movies.c.user_id == bindparam("user_id"), movies.c.watched == bindparam("watched"))
     if text:
@@ -261,6 +305,10 @@ def in_view_order(statement: Select, shape: Shape, after_key: ColumnElement | No
         statement = statement.where(movies.c.runtime <= bindparam("max_minutes"))
     if liked:
         statement = statement.where(movies.c.liked_at.is_not(None))
+    if director:
+        statement = statement.where(credited(bindparam("director_id"), ("director",)))
+    if actor:
+        statement = statement.where(credited(bindparam("actor_id"), CAST_ROLES))
     if after_key is not None:
         last, position = tuple_(after_key, bindparam("after_id")), tuple_(key, movies.c.id)
         statement = statement.where(position < last if sort.descending else position > last)

@@ -8,10 +8,10 @@ from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import bindparam, case, distinct, func, literal_column, or_, select
+from sqlalchemy import bindparam, case, distinct, func, select
 
 from ..catalog.generations import CREDITS, generation_in_use
-from ..catalog.people import CAST_ROLES
+from ..catalog.people import CAST_ROLES, in_roles
 from ..db import Database
 from ..tables import film_credits, movies, people, users, viewings
 
@@ -88,7 +88,7 @@ def most_watched(roles: tuple[str, ...]):
         )
         .where(
             film_credits.c.generation == generation_in_use(CREDITS),
-            or_(*(film_credits.c.role == literal_column(f"'{role}'") for role in roles)),  # constants: one plan
+            in_roles(roles),
         )
         .group_by(people.c.id, people.c.name)
         .order_by(films_watched.desc(), people.c.name)

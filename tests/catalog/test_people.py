@@ -262,3 +262,24 @@ async def test_the_add_field_finds_a_film_by_a_title_it_has_elsewhere_and_shows_
     assert added.status_code == 303
     watchlist = text_of((await user.get("/")).text)
     assert "Léon: The Professional" in watchlist and "Der Profi" not in watchlist, "typed without JavaScript too"
+
+
+async def test_the_lists_filter_by_who_directed_or_played_in_a_film(app, user):
+    db = app.state.db
+    await load_everything(db)
+    for imdb_id in ("tt0000101", "tt0000108", "tt0000114", "tt0000115"):
+        assert (await user.post("/movies", {"film": str(await film_id(db, imdb_id))})).status_code == 303
+    await watched(user, db, "tt0000109")
+    await user.get("/diary")  # where the banner saying it was watched is read
+    villeneuve = text_of((await user.get("/?director=11")).text)
+    assert "Directed by Denis Villeneuve" in villeneuve
+    assert "Dune" in villeneuve and "Blade Runner 2049" in villeneuve and "Heat" not in villeneuve
+    assert "Dune: Part Two" not in villeneuve, "watched: on the Watched list, not the watchlist"
+    portman = await user.get("/?with=21&sort=title", htmx=True)
+    titles = text_of(portman.text)
+    assert titles.index("Heat") < titles.index("Léon") and "Dune" not in titles
+    assert "Dune: Part Two" in text_of((await user.get("/watched?director=11")).text)
+    assert "Dune" not in text_of((await user.get("/watched?with=21")).text)
+    assert (await user.get("/?director=abc")).status_code == 400
+    person_page = (await user.get("/people/11")).text
+    assert 'href="/?director=11"' in person_page and 'href="/watched?director=11"' in person_page
