@@ -194,7 +194,7 @@ async def cross_off(request: Request) -> Response:
         return await after_post(request, "/")
     undo = (f"/movies/{movie.id}/unwatched", {"viewing": str(viewing[0])})
     flash(request, f"Crossed off '{movie.title}'. Rate it on your Watched list.", "success", undo=undo)
-    return await after_post(request, "/")
+    return await after_post(request, await back_to(request, "/"))
 
 
 async def put_back(request: Request) -> Response:
@@ -217,7 +217,8 @@ async def rate(request: Request) -> Response:
     rated = {"new_rating": RATINGS[rating]}
     *_, movie = await change_together(request, (RATE_NEWEST_VIEWING, rated), (RATE, rated))
     flash(request, f"Rated '{movie.title}' {rating} out of 5.", "success")
-    return await after_post(request, "/watched", ["partials/watched_rows.html"], {"movies": [movie]})
+    redirect_to = await back_to(request, "/watched")
+    return await after_post(request, redirect_to, ["partials/watched_rows.html"], {"movies": [movie]})
 
 
 LIKE_CHOICES = {"yes": True, "no": False}

@@ -11,6 +11,7 @@ from playwright.async_api import async_playwright
 from support import DATA, live_database_url
 
 from flicklist.catalog.load import load_catalog
+from flicklist.catalog.people_load import AKAS_FILE, CREW, NAMES, PRINCIPALS, load_people
 from flicklist.db import Database
 from flicklist.migrations import upgrade
 
@@ -37,7 +38,7 @@ def live_server(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def catalog_server(tmp_path_factory):
-    """A live server whose catalog holds tests/data's films."""
+    """A live server whose catalog holds tests/data's films, their people and their titles elsewhere."""
     require_chromium()
     database_url = live_database_url(tmp_path_factory, "combobox")
     upgrade(database_url)
@@ -45,6 +46,7 @@ def catalog_server(tmp_path_factory):
     async def load() -> None:
         db = Database(database_url)
         await load_catalog(db, DATA / "title.basics.tsv", DATA / "title.ratings.tsv")
+        await load_people(db, {name: DATA / f"{name}.tsv" for name in (PRINCIPALS, CREW, NAMES, AKAS_FILE)})
         await db.close()
 
     asyncio.run(load())

@@ -283,3 +283,21 @@ async def test_the_lists_filter_by_who_directed_or_played_in_a_film(app, user):
     assert (await user.get("/?director=abc")).status_code == 400
     person_page = (await user.get("/people/11")).text
     assert 'href="/?director=11"' in person_page and 'href="/watched?director=11"' in person_page
+
+
+async def test_a_films_page_crosses_it_off_and_rates_it_coming_back_to_the_page(app, user):
+    db = app.state.db
+    await load_everything(db)
+    url = f"/films/{await film_id(db, 'tt0000110')}"
+    assert (await user.post("/movies", {"film": url.rsplit("/", 1)[1]})).status_code == 303
+    page = (await user.get(url)).text
+    movie_id = page.split('action="/movies/')[1].split("/")[0]
+    crossed = await user.post(f"/movies/{movie_id}/watched", {"back": url})
+    assert crossed.status_code == 303 and crossed.headers["location"] == url
+    after = text_of((await user.get(url)).text)
+    assert "Crossed off '2001: A Space Odyssey'" in after and "On your Watched list" in after
+    rated = await user.post(f"/movies/{movie_id}/rating", {"rating": "4.5", "back": url})
+    assert rated.status_code == 303 and rated.headers["location"] == url
+    shown = (await user.get(url)).text
+    assert "Rated '2001: A Space Odyssey' 4.5 out of 5." in text_of(shown)
+    assert 'aria-label="rated 4.5 stars"' in shown and 'value="4.5" checked' in shown
