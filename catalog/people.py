@@ -28,6 +28,21 @@ def in_roles(roles: tuple[str, ...]) -> ColumnElement[bool]:
     return or_(*(film_credits.c.role == literal_column(f"'{role}'") for role in roles))
 
 
+def credited(film_id: ColumnElement, person: ColumnElement, roles: tuple[str, ...]) -> ColumnElement[bool]:
+    """The film `film_id` credits `person` in one of `roles` (the credits in use): a list's
+    filter by who directed or played in its films."""
+    return (
+        select(film_credits.c.film_id)
+        .where(
+            film_credits.c.generation == generation_in_use(CREDITS),
+            film_credits.c.film_id == film_id,
+            film_credits.c.person_id == person,
+            in_roles(roles),
+        )
+        .exists()
+    )
+
+
 class Credit(NamedTuple):
     person_id: int
     name: str
@@ -125,10 +140,10 @@ async def akas_of_film(db: Database, film_id: int, title: str) -> list[Aka]:
     return [Aka(*row) for row in await db.fetch_all(AKAS_OF_FILM, film_id=film_id) if row[0] != title or row[1]]
 
 
-async def names_of(db: Database, person_ids: list[int]) -> dict[int, str]:
-    """The names of a few people (a list's filters name one or two)."""
+async def names_of(db: Database, person_ids: list[int | None]) -> dict[int, str]:
+    """The names of a few people (a list's filters name one or two; None: no one)."""
     names = {}
-    for person_id in person_ids:
+    for person_id in filter(None, person_ids):
         if (person := await person_by_id(db, person_id)) is not None:
             names[person_id] = person.name
     return names

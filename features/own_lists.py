@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from ..catalog.films import film_by_id, only_film_named
+from ..catalog.people import names_of
 from ..catalog.text import clean_lines, clean_text, stored_key
 from ..lists.titles import NOT_IN_CATALOG, check_title
 from ..own_lists import store, views
@@ -94,6 +95,7 @@ async def list_page(request: Request) -> Response:
         "seen_choices": views.SEEN,
         "has_catalog": await has_catalog(request),
         "name_max": NAME_MAX,
+        "people_named": await names_of(request.app.state.db, [view.director, view.actor]),
     }
     return page(request, "templates/own_list.html", context)
 

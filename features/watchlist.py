@@ -79,8 +79,8 @@ async def list_page(request: Request, watched: bool, template: str, rows_partial
     if request.state.user.own_lists:  # a person without lists of their own is not asked
         on_lists = await lists_holding(db, user_id, [movie.id for movie in listed.movies])
     context |= {"movies": listed.movies, "view": view, "more": more, "choices": CHOICES, "on_lists": on_lists}
-    if view.people() and not view.after:
-        context["people_named"] = await names_of(db, view.people())
+    if not view.after:
+        context["people_named"] = await names_of(db, [view.director, view.actor])
     if view.after and wants_fragment(request):
         return fragments(request, [rows_partial, "partials/show_more.html"], context)
     return with_view_url(request, page(request, template, context), view)

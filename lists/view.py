@@ -11,11 +11,10 @@ from sqlalchemy import ColumnElement, Integer, String, bindparam, func, literal,
 from sqlalchemy.sql import Select
 from starlette.datastructures import QueryParams
 
-from ..catalog.generations import CREDITS, generation_in_use
-from ..catalog.people import CAST_ROLES, in_roles
+from ..catalog.people import CAST_ROLES, credited
 from ..catalog.text import clean_text, search_key
 from ..db import Database
-from ..tables import LIST_SORT_KEYS, film_credits, movies, viewings
+from ..tables import LIST_SORT_KEYS, movies, viewings
 from ..whole_numbers import BIG_INTEGER_MAX, INTEGER_MAX, row_id, whole_number
 from .rows import ROW_COLUMNS, WITH_FILM, ListedMovie
 
@@ -72,13 +71,8 @@ class ListView:
 
     @property
     def filtered(self) -> bool:
-        return bool(
-            self.text or self.genre or self.decade or self.rated or self.max_minutes or self.liked or self.people()
-        )
-
-    def people(self) -> list[int]:
-        """The people the view narrows to."""
-        return [person for person in (self.director, self.actor) if person is not None]
+        narrowing = (self.text, self.genre, self.decade, self.rated, self.max_minutes, self.liked)
+        return any(narrowing) or bool(self.director or self.actor)
 
     def query(self, **changes: Any) -> str:
         """This view's query string, with `changes`: what links and forms carry."""
@@ -272,20 +266,6 @@ def page_statement(shape: Shape, after: bool, with_review=False) -> Select:
     return in_view_order(statement, shape, after_key=after_key).limit(PAGE_SIZE + 1)
 
 
-def credited(person: ColumnElement, roles: tuple[str, ...]) -> ColumnElement[bool]:
-    """The row's film credits `person` in one of `roles` (the credits in use)."""
-    return (
-        select(film_credits.c.film_id)
-        .where(
-            film_credits.c.generation == generation_in_use(CREDITS),
-            film_credits.c.film_id == movies.c.film_id,
-            film_credits.c.person_id == person,
-            in_roles(roles),
-        )
-        .exists()
-    )
-
-
 def in_view_order(statement: Select, shape: Shape, after_key: ColumnElement | None = None) -> Select:
     """`statement` narrowed to one user's list and the view's filters, in its sort's order;
     past the row whose sort key is `after_key` and id `after_id`, when given."""
@@ -306,9 +286,9 @@ def in_view_order(statement: Select, shape: Shape, after_key: ColumnElement | No
     if liked:
         statement = statement.where(movies.c.liked_at.is_not(None))
     if director:
-        statement = statement.where(credited(bindparam("director_id"), ("director",)))
+        statement = statement.where(credited(movies.c.film_id, bindparam("director_id"), ("director",)))
     if actor:
-        statement = statement.where(credited(bindparam("actor_id"), CAST_ROLES))
+        statement = statement.where(credited(movies.c.film_id, bindparam("actor_id"), CAST_ROLES))
     if after_key is not None:
         last, position = tuple_(after_key, bindparam("after_id")), tuple_(key, movies.c.id)
         statement = statement.where(position < last if sort.descending else position > last)

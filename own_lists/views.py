@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from sqlalchemy import and_, bindparam, false, func, or_, select, true
 from sqlalchemy.sql import ColumnElement
 
+from ..catalog.people import CAST_ROLES, credited
 from ..catalog.text import search_key
 from ..db import Database
 from ..tables import film_list_entries, film_lists, films, movies
@@ -34,14 +35,17 @@ class EntryView(NamedTuple):
     seen: str = ""
     q: str = ""
     after: int | None = None
+    director: int | None = None  # only the films this person (people.id) directed
+    actor: int | None = None  # only the films this person played in
 
     @property
     def in_order(self) -> bool:
         """The list's own order, whole: where places are numbered and films moved."""
-        return not (self.sort or self.seen or self.q)
+        return not (self.sort or self.seen or self.q or self.director or self.actor)
 
     def query(self, **changed) -> str:
         fields = self._replace(**changed)._asdict()
+        fields["with"] = fields.pop("actor")  # as the watchlist's filter is named
         return urlencode({name: value for name, value in fields.items() if value})
 
 
@@ -68,14 +72,18 @@ SEEN_WHERE = {
 
 
 @functools.cache
-def page_statement(sort: str, seen: str, searching: bool, going_on: bool):
-    """The page's SELECT for a view of this shape (built once a shape: at most 36)."""
+def page_statement(sort: str, seen: str, searching: bool, going_on: bool, director: bool, actor: bool):
+    """The page's SELECT for a view of this shape (built once a shape: at most 144)."""
     key = KEYS[sort]
     where = [entries.c.list_id == bindparam("list_id")]
     if seen:
         where.append(SEEN_WHERE[seen])
     if searching:
         where.append(entries.c.sort_title.like(bindparam("q"), escape="\\"))
+    if director:
+        where.append(credited(entries.c.film_id, bindparam("director_id"), ("director",)))
+    if actor:
+        where.append(credited(entries.c.film_id, bindparam("actor_id"), CAST_ROLES))
     if going_on:
         last = bindparam("after_key", type_=key.type)
         where.append(or_(key > last, and_(key == last, entries.c.id > bindparam("after_id"))))
@@ -105,13 +113,15 @@ class EntryPage(NamedTuple):
 
 
 async def entry_page(db: Database, list_id: int, view: EntryView) -> EntryPage:
-    values = {"list_id": list_id, "q": holding(search_key(view.q))}
+    values = {"list_id": list_id, "q": holding(search_key(view.q)), "director_id": view.director}
+    values["actor_id"] = view.actor
     if view.after is not None:
         found = await db.fetch_all(key_statement(view.sort), list_id=list_id, after_id=view.after)
         if not found:
             return EntryPage([], 1, None, gone=True)
         values |= {"after_key": found[0][0], "after_id": view.after}
-    statement = page_statement(view.sort, view.seen, bool(view.q), view.after is not None)
+    shape = (view.sort, view.seen, bool(view.q), view.after is not None, bool(view.director), bool(view.actor))
+    statement = page_statement(*shape)
     rows = await db.fetch_all(statement, **values)
     page = [list_entry(row) for row in rows[:PAGE_SIZE]]
     first = 1

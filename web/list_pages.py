@@ -52,7 +52,11 @@ def requested_entry_view(params: QueryParams, seen_allowed: bool = True) -> Entr
     if after and row_id(after) is None:
         raise HTTPException(400, BROKEN_SHOW_MORE)
     q = clean_text(params.get("q", ""))[:QUERY_MAX]
-    return EntryView(sort, seen, q, row_id(after) if after else None)
+    director, actor = params.get("director", ""), params.get("with", "")
+    if any(typed and row_id(typed) is None for typed in (director, actor)):
+        raise HTTPException(400, BROKEN_LIST_VIEW)
+    people = (row_id(typed) if typed else None for typed in (director, actor))
+    return EntryView(sort, seen, q, row_id(after) if after else None, *people)
 
 
 def with_view_url(request: Request, response: Response, view: ListView) -> Response:

@@ -301,3 +301,23 @@ async def test_a_films_page_crosses_it_off_and_rates_it_coming_back_to_the_page(
     shown = (await user.get(url)).text
     assert "Rated '2001: A Space Odyssey' 4.5 out of 5." in text_of(shown)
     assert 'aria-label="rated 4.5 stars"' in shown and 'value="4.5" checked' in shown
+
+
+async def test_a_list_of_ones_own_filters_by_who_directed_or_played_in_its_films(app, user):
+    db = app.state.db
+    await load_everything(db)
+    made = await user.post("/lists", {"name": "Favourites"})
+    list_url = made.headers["location"]
+    for imdb_id in ("tt0000101", "tt0000108", "tt0000114", "tt0000115"):
+        added = await user.post(
+            "/lists/films", {"list": list_url.rsplit("/", 1)[1], "film": await film_id(db, imdb_id)}
+        )
+        assert added.status_code == 303
+    await user.get(list_url)  # where the banners saying they were added are read
+    villeneuve = text_of((await user.get(f"{list_url}?director=11")).text)
+    assert "Directed by Denis Villeneuve" in villeneuve
+    assert "Dune" in villeneuve and "Blade Runner 2049" in villeneuve and "Heat" not in villeneuve
+    portman = text_of((await user.get(f"{list_url}?with=21&sort=title")).text)
+    assert "With Natalie Portman" in portman and portman.index("Heat") < portman.index("Léon")
+    assert "Dune" not in portman.split("With Natalie Portman")[1]
+    assert (await user.get(f"{list_url}?with=x")).status_code == 400

@@ -25,9 +25,10 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import LargeBinary, ScalarSelect, Text, cast, func, select
 from starlette.routing import Mount, Route
-from support import PASSWORD, Visitor
+from support import DATA, PASSWORD, Visitor
 
 from flicklist.admin import invitations
+from flicklist.catalog.people_load import CREW, NAMES, PRINCIPALS, load_people
 from flicklist.sharing import links
 from flicklist.tables import Base, users, viewings
 from flicklist.tables import invitations as invitations_table
@@ -53,6 +54,8 @@ LIST_VIEW = Parameters(
         "rated": REFUSED,
         "length": REFUSED,
         "liked": REFUSED,
+        "director": REFUSED,
+        "with": REFUSED,
         "after": REFUSED,
     }
 )
@@ -68,11 +71,11 @@ PARAMETERS: dict[tuple[str, str], Parameters] = {
         form={"title": KEPT, "film": REFUSED, "anyway": KEPT}, baseline={"title": "{fresh}"}, current_url=True
     ),
     ("POST", "/movies/restore"): Parameters(form={"undo": REFUSED, "back": KEPT}, current_url=True),
-    ("POST", "/movies/{movie_id:row_id}/watched"): NONE,
+    ("POST", "/movies/{movie_id:row_id}/watched"): Parameters(form={"back": KEPT}),
     ("POST", "/movies/{movie_id:row_id}/unwatched"): Parameters(
         form={"viewing": REFUSED, "back": KEPT}, current_url=True
     ),
-    ("POST", "/movies/{movie_id:row_id}/rating"): Parameters(form={"rating": REFUSED}),
+    ("POST", "/movies/{movie_id:row_id}/rating"): Parameters(form={"rating": REFUSED, "back": KEPT}),
     ("POST", "/movies/{movie_id:row_id}/like"): Parameters(form={"liked": REFUSED, "back": KEPT}),
     ("POST", "/movies/{movie_id:row_id}/delete"): NONE,
     ("POST", "/movies/bulk"): Parameters(
@@ -91,7 +94,7 @@ PARAMETERS: dict[tuple[str, str], Parameters] = {
         baseline={"list": "{list}", "title": "{fresh}"},
     ),
     ("GET", "/lists/{list_id:row_id}"): Parameters(
-        query={"sort": REFUSED, "seen": REFUSED, "q": KEPT, "after": REFUSED}
+        query={"sort": REFUSED, "seen": REFUSED, "q": KEPT, "after": REFUSED, "director": REFUSED, "with": REFUSED}
     ),
     ("POST", "/lists/{list_id:row_id}/edit"): Parameters(form={"name": KEPT, "description": KEPT, "ranked": KEPT}),
     ("GET", "/lists/{list_id:row_id}/delete"): NONE,
@@ -106,6 +109,9 @@ PARAMETERS: dict[tuple[str, str], Parameters] = {
     ("GET", "/movies/{movie_id:row_id}/film"): Parameters(query={"q": KEPT}),
     ("POST", "/movies/{movie_id:row_id}/film"): Parameters(form={"film": REFUSED}),
     ("GET", "/films/{film_id:row_id}"): NONE,
+    ("GET", "/people/{person_id:row_id}"): Parameters(query={"sort": REFUSED}),
+    ("GET", "/people/{person_id:row_id}/add-films"): NONE,
+    ("POST", "/people/{person_id:row_id}/add-films"): NONE,
     ("GET", "/movies/{movie_id:row_id}"): NONE,
     ("GET", "/diary"): Parameters(query={"after": REFUSED}),
     ("GET", "/movies/{movie_id:row_id}/log"): NONE,
@@ -311,7 +317,8 @@ class World:
 @pytest.fixture
 async def ann_and_world(app, make_visitor, catalog) -> tuple[Visitor, World]:
     """Ann (the admin, logged in and lately confirmed) with a film on each list, one of them the
-    catalog's, a viewing, share links and an invitation; Bob, another account."""
+    catalog's (with its people), a viewing, share links and an invitation; Bob, another account."""
+    await load_people(app.state.db, {name: DATA / f"{name}.tsv" for name in (PRINCIPALS, CREW, NAMES)})
     ann = await make_visitor()
     await ann.register("ann@example.com")
     bob = await make_visitor()
@@ -342,6 +349,7 @@ async def ann_and_world(app, make_visitor, catalog) -> tuple[Visitor, World]:
         "list_id": list_id,
         "entry_id": entry_id,
         "film_id": str(catalog["tt0000101"]),
+        "person_id": "1",  # Michael Mann, of that film
         "viewing_id": str(viewing),
         "link_id": token.partition(".")[0],
         "token": token,
