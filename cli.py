@@ -23,6 +23,7 @@ from .catalog import load_record
 from .catalog.imdb_files import BadFile, datasets_in
 from .catalog.link import link_all
 from .catalog.load import load_catalog
+from .catalog.people import people_in_use
 from .catalog.people_load import load_people
 from .catalog.progress import ProgressBar
 from .db import Database, UnsupportedDatabaseURL, supported_url
@@ -361,9 +362,10 @@ def unfinished_load(under_way: load_record.LoadUnderWay, in_use: load_record.Cat
 
 def catalog_status(args: argparse.Namespace) -> int:
     async def look(db: Database):
-        return await db.fetch_all(LAST_LOAD), await load_record.under_way(db), await load_record.in_use(db)
+        found = await db.fetch_all(LAST_LOAD), await load_record.under_way(db), await load_record.in_use(db)
+        return *found, await people_in_use(db)
 
-    rows, under_way, in_use = asyncio.run(with_database(look))
+    rows, under_way, in_use, (credits, people, akas) = asyncio.run(with_database(look))
     if not rows and under_way is None:
         print("No catalog loaded: titles are kept as typed. Load one with `flicklist catalog load`.")
         return 0
@@ -375,6 +377,8 @@ def catalog_status(args: argparse.Namespace) -> int:
             f"{count:,} films, last loaded {at_minute(loaded_at)} from {source} ({added:,} added, {updated:,} updated)."
         )
         print(last if under_way is None else f"The last load that finished: {last}")
+    if credits or akas:
+        print(f"People: {credits:,} credits of {people:,} people; {akas:,} titles elsewhere.")
     if not load_settings().tmdb_api_key:
         print("Posters: placeholders only (FLICKLIST_TMDB_API_KEY is not set).")
         return 0

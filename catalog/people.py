@@ -4,7 +4,7 @@
 from itertools import groupby
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, bindparam, literal_column, or_, select
+from sqlalchemy import ColumnElement, bindparam, func, literal_column, or_, select
 
 from ..db import Database
 from ..tables import film_akas, film_credits, films, movies, people
@@ -147,6 +147,24 @@ async def names_of(db: Database, person_ids: list[int | None]) -> dict[int, str]
         if (person := await person_by_id(db, person_id)) is not None:
             names[person_id] = person.name
     return names
+
+
+IN_USE = select(
+    select(func.count())
+    .select_from(film_credits)
+    .where(film_credits.c.generation == generation_in_use(CREDITS))
+    .scalar_subquery(),
+    select(func.count()).select_from(people).scalar_subquery(),
+    select(func.count())
+    .select_from(film_akas)
+    .where(film_akas.c.generation == generation_in_use(AKAS))
+    .scalar_subquery(),
+)
+
+
+async def people_in_use(db: Database) -> tuple[int, int, int]:
+    """How many credits, people and titles elsewhere the catalog has."""
+    return tuple((await db.fetch_all(IN_USE))[0])
 
 
 async def person_by_id(db: Database, person_id: int) -> Person | None:

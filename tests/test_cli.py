@@ -179,6 +179,8 @@ def test_catalog_load_takes_a_folder_of_imdbs_files_and_refuses_what_it_cannot_l
     assert loaded.returncode == 0, loaded.stderr
     assert "Loaded title.basics.tsv: 36 lines read, 14 films added" in loaded.stdout
     assert "the catalog holds 34 credits of 21 people and 11 alternate titles." in loaded.stdout
+    status = cli("catalog", "status", database_url=empty_database_url)
+    assert "People: 34 credits of 21 people; 11 titles elsewhere." in status.stdout
     names = data / "name.basics.tsv"
     strange = tmp_path / "people.tsv"
     strange.write_text(names.read_text())
