@@ -23,8 +23,9 @@ from .catalog import load_record
 from .catalog.imdb_files import BadFile, datasets_in
 from .catalog.link import link_all
 from .catalog.load import load_catalog
+from .catalog.load_record import AnotherLoad
 from .catalog.people import people_in_use
-from .catalog.people_load import load_people
+from .catalog.people_load import NoFilms, load_people
 from .catalog.progress import ProgressBar
 from .db import Database, UnsupportedDatabaseURL, supported_url
 from .migrations import current_revision, head_revision, upgrade
@@ -292,10 +293,17 @@ def users_remove_second_factors(args: argparse.Namespace) -> int:
 
 def catalog_load(args: argparse.Namespace) -> int:
     try:
-        files = datasets_in([*args.paths, *([args.ratings] if args.ratings else [])])
+        files = datasets_in(args.paths)
     except ValueError as error:
         raise CommandError(str(error)) from None
-    basics, ratings = files.pop("title.basics", None), files.pop("title.ratings", None)
+    basics = files.pop("title.basics", None)
+    ratings = files.pop("title.ratings", None)
+    if args.ratings:
+        if ratings:
+            raise CommandError(f"two files of title.ratings: {ratings} and {args.ratings}")
+        if not args.ratings.is_file():
+            raise CommandError(f"{args.ratings}: no such file.")
+        ratings = args.ratings
     if ratings and not basics:
         raise CommandError("title.ratings is read with the films of title.basics: give both.")
     bar = ProgressBar(sys.stderr)  # as it is now: a caller of main() may have redirected it since import
@@ -317,10 +325,14 @@ def catalog_load(args: argparse.Namespace) -> int:
     said: list[str] = []
     try:
         asyncio.run(with_database(load))
-    except BadFile as error:
+    except (BadFile, AnotherLoad, NoFilms) as error:
         bar.done()
-        unchanged = "The people and alternate titles are unchanged" if said else "The catalog is unchanged"
-        raise CommandError(f"{error}. {unchanged}.") from None
+        if said:  # the films loaded before a people file was refused
+            print("\n".join(said))
+        if isinstance(error, BadFile):
+            unchanged = "The people and alternate titles are unchanged" if said else "The catalog is unchanged"
+            raise CommandError(f"{error}. {unchanged}.") from None
+        raise CommandError(str(error)) from None
     bar.done()
     print("\n".join(said))
     return 0

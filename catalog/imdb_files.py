@@ -3,7 +3,6 @@ gzip or plain, one line at a time, every line checked; a bad one stops the read 
 file's name, the line's number and what is wrong with it."""
 
 import gzip
-import io
 import re
 import zlib
 from collections.abc import Iterator
@@ -99,8 +98,7 @@ class DatasetFile:
         self.raw: IO[bytes] = path.open("rb")
         compressed = self.raw.read(2) == b"\x1f\x8b"
         self.raw.seek(0)
-        binary = gzip.GzipFile(fileobj=self.raw) if compressed else self.raw
-        self.text = io.TextIOWrapper(binary, encoding="utf-8", newline="\n")
+        self.binary: IO[bytes] = gzip.GzipFile(fileobj=self.raw) if compressed else self.raw
         self.line_number = 0
 
     def position(self) -> float:
@@ -113,29 +111,35 @@ class DatasetFile:
     def rows(self, kinds: tuple[str, ...] = ()) -> Iterator[list[str]]:
         """Each line's fields; with `kinds`, only lines whose second field is one of them (the
         others, most of title.basics, are only checked for their number of fields: splitting
-        them would cost a third of a load)."""
+        them would cost a third of a load). Each line is decoded on its own, so a line that is
+        not UTF-8 is named exactly."""
         tabs, kind_starts = len(self.columns) - 1, tuple(f"{kind}\t" for kind in kinds)
         try:
-            for line in self.text:
+            for raw in self.binary:
                 self.line_number += 1
+                try:
+                    line = raw.decode("utf-8").removesuffix("\n").removesuffix("\r")
+                except UnicodeDecodeError:
+                    raise self.fail("not UTF-8 text") from None
+                if "\x00" in line:
+                    raise self.fail("a NUL character, which no IMDb file holds")
                 if self.line_number == 1:
-                    if (fields := line.rstrip("\n").split("\t")) != self.columns:
+                    if (fields := line.removeprefix("\ufeff").split("\t")) != self.columns:
                         raise self.fail(f"expected the columns {', '.join(self.columns)}, found {', '.join(fields)}")
                     continue
                 if line.count("\t") != tabs:
                     raise self.fail(f"expected {tabs + 1} tab-separated fields, found {line.count(chr(9)) + 1}")
                 if kind_starts and not line.startswith(kind_starts, line.find("\t") + 1):
                     continue
-                yield line.rstrip("\n").split("\t")
+                yield line.split("\t")
         except (EOFError, gzip.BadGzipFile, OSError, zlib.error) as error:
             raise self.fail(f"the file ends early or is damaged ({error})") from None
-        except UnicodeDecodeError:
-            raise self.fail("not UTF-8 text") from None
         if self.line_number == 0:
-            raise self.fail("the file is empty")
+            raise BadFile(f"{self.path.name}: the file is empty")
 
     def close(self) -> None:
-        self.text.close()
+        self.binary.close()
+        self.raw.close()
 
 
 def number(file: DatasetFile, value: str, column: str) -> int | None:
@@ -174,7 +178,9 @@ def ratings(file: DatasetFile) -> Iterator[RatingRow]:
     for tconst, average, votes in file.rows():
         try:
             tenths = round(float(average) * 10)
-        except ValueError:
-            raise file.fail(f"averageRating must be a number, not {average[:30]!r}") from None
+        except (ValueError, OverflowError):  # OverflowError: "inf"
+            tenths = -1
+        if not 0 <= tenths <= 100:
+            raise file.fail(f"averageRating must be a number from 0 to 10, not {average[:30]!r}")
         count = number(file, votes, "numVotes")
         yield RatingRow(tconst, tenths, count or 0)

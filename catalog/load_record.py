@@ -7,9 +7,11 @@ its own); a finished load, or one refused before it changed anything, takes it a
 import json
 import os
 import socket
+import time
 from typing import NamedTuple
 
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..db import Database
@@ -48,6 +50,41 @@ class LoadUnderWay(NamedTuple):
 class CatalogInUse(NamedTuple):
     films: int
     on_lists: int  # catalog films on someone's watchlist or watched list
+
+
+class AnotherLoad(Exception):
+    """A load of the same kind is running in another process; the message says which."""
+
+
+async def claim(connection: AsyncConnection, name: str, source: str) -> str:
+    """Notes under `name` that this process is loading (the value noted, for `release`), unless
+    another process's load is running (AnotherLoad); one whose process has stopped is taken over."""
+    mine = as_value(LoadUnderWay(now(), source[:40], READING, os.getpid(), socket.gethostname()[:30]))
+    noted = select(instance_settings.c.value).where(instance_settings.c.name == name)
+    if (found := (await connection.execute(noted)).scalar_one_or_none()) is not None:
+        other = LoadUnderWay(**json.loads(found))
+        if other.running() is not False:
+            raise AnotherLoad(
+                f"Another load of {source.split(' ')[0]} is under way (process {other.process} on {other.host}, "
+                f"since {time.strftime('%Y-%m-%d %H:%M', time.localtime(other.started_at))}): wait for it to finish."
+            )
+        await connection.execute(release_statement(name, found))
+    try:
+        await connection.execute(insert(instance_settings).values(name=name, value=mine))
+        await connection.commit()
+    except IntegrityError:  # another process noted its load just now
+        await connection.rollback()
+        raise AnotherLoad(f"Another load of {source.split(' ')[0]} has just started: wait for it to finish.") from None
+    return mine
+
+
+def release_statement(name: str, value: str):
+    return delete(instance_settings).where(instance_settings.c.name == name, instance_settings.c.value == value)
+
+
+async def release(connection: AsyncConnection, name: str, value: str) -> None:
+    await connection.execute(release_statement(name, value))
+    await connection.commit()
 
 
 async def note_started(connection: AsyncConnection, source: str) -> None:

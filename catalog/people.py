@@ -72,11 +72,11 @@ class Person(NamedTuple):
     professions: str
 
     def years(self) -> str:
-        if self.birth_year and self.death_year:
+        if self.birth_year is not None and self.death_year is not None:
             return f"{self.birth_year} to {self.death_year}"
-        if self.birth_year:
+        if self.birth_year is not None:
             return f"born {self.birth_year}"
-        return f"died {self.death_year}" if self.death_year else ""
+        return f"died {self.death_year}" if self.death_year is not None else ""
 
 
 class Part(NamedTuple):
@@ -135,9 +135,10 @@ async def credits_of_film(db: Database, film_id: int) -> FilmCredits:
     )
 
 
-async def akas_of_film(db: Database, film_id: int, title: str) -> list[Aka]:
-    """The film's titles by region, its own primary title left out."""
-    return [Aka(*row) for row in await db.fetch_all(AKAS_OF_FILM, film_id=film_id) if row[0] != title or row[1]]
+async def akas_of_film(db: Database, film_id: int) -> list[Aka]:
+    """The film's titles by region or language (those of neither, its original title among
+    them, the page shows already)."""
+    return [Aka(*row) for row in await db.fetch_all(AKAS_OF_FILM, film_id=film_id) if row[1] or row[2]]
 
 
 async def names_of(db: Database, person_ids: list[int | None]) -> dict[int, str]:

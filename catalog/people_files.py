@@ -16,7 +16,9 @@ CREW_COLUMNS = ["tconst", "directors", "writers"]
 PRINCIPALS_COLUMNS = ["tconst", "ordering", "nconst", "category", "job", "characters"]
 NAMES_COLUMNS = ["nconst", "primaryName", "birthYear", "deathYear", "primaryProfession", "knownForTitles"]
 PERSON_ID = re.compile(r"nm([0-9]{1,9})")  # a person's id, nconst: "nm0000229" (people.id is its number)
-CREW_POSITION = 1000  # crew-only credits come after every principal (IMDb's ordering runs 1 to 10 or so)
+# Crew-only credits come after every principal (whose ordering, 1 to 10 or so in IMDb's files,
+# must stay below it): a load of one of the two files tells the others' credits by it.
+CREW_POSITION = 1000
 
 
 class Bitmap:
@@ -38,6 +40,9 @@ class Bitmap:
         if byte >= len(self.bits):
             self.bits.extend(bytes(max(byte + 1 - len(self.bits), len(self.bits))))
         self.bits[byte] |= 1 << (n & 7)
+
+    def __bool__(self) -> bool:
+        return any(self.bits) or bool(self.others)
 
     def __contains__(self, n: int) -> bool:
         byte = n >> 3
@@ -88,7 +93,8 @@ def text_field(value: str, limit: int) -> str:
 
 
 def akas(file: DatasetFile, films: Bitmap) -> Iterator[AkaRow]:
-    """The alternate titles of kept films (the original title, which the film has already, left out)."""
+    """The titles elsewhere of kept films (their original title among them, with no region: a
+    film's search finds it only here)."""
     for tconst, ordering, title, region, language, _types, _attributes, is_original in file.rows():
         if tconst_number(file, tconst) not in films:
             continue
@@ -123,7 +129,8 @@ def principals(file: DatasetFile, films: Bitmap, people: Bitmap) -> Iterator[Cre
         person = nconst_number(file, nconst)
         if not category or category == NULL:
             raise file.fail("category is empty")
-        place = number(file, ordering, "ordering") or 0
+        if (place := whole_number(ordering, 0, CREW_POSITION - 1)) is None:
+            raise file.fail(f"ordering must be a whole number below {CREW_POSITION}, not {ordering[:30]!r}")
         people.add(person)
         yield CreditRow(tconst, person, category[:32], place, text_field(job, 300), character_names(file, characters))
 
@@ -134,11 +141,11 @@ def character_names(file: DatasetFile, characters: str) -> str:
         return ""
     try:
         names = json.loads(characters)
-    except ValueError:
+        if not isinstance(names, list) or not all(isinstance(name, str) and "\x00" not in name for name in names):
+            raise ValueError
+        return " / ".join(names)[:500].encode("utf-8").decode("utf-8")  # a lone surrogate ("\ud800") is no text
+    except (ValueError, RecursionError):  # UnicodeError is a ValueError; RecursionError: [[[[… nested deep
         raise file.fail(f"characters must be a JSON list of names, not {characters[:30]!r}") from None
-    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
-        raise file.fail(f"characters must be a JSON list of names, not {characters[:30]!r}")
-    return " / ".join(names)[:500]
 
 
 def year(file: DatasetFile, value: str, column: str) -> int | None:

@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..db import Database, Upsert, excluded
 from ..tables import film_akas, film_credits, films, instance_settings, people
-from . import people_files
+from . import load_record, people_files
 from .generations import AKAS, CREDITS, generation_in_use
 from .imdb_files import DatasetFile
 from .load import Progress, stage
@@ -75,8 +75,20 @@ staged_people = Table(
     prefixes=["TEMPORARY"],
 )
 
+# One load of people at a time: two would each write the next generation and remove the other's.
+UNDER_WAY = "people load under way"
 # IMDb's file names, without .tsv or .tsv.gz, and what each is.
 PRINCIPALS, CREW, NAMES, AKAS_FILE = "title.principals", "title.crew", "name.basics", "title.akas"
+
+
+class NoFilms(Exception):
+    """The catalog has no films for the people to be credited in; the message says so."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The catalog has no films yet: load title.basics first (people and titles elsewhere "
+            "are kept for its films only)."
+        )
 
 
 @dataclass(frozen=True)
@@ -91,23 +103,27 @@ async def load_people(db: Database, files: dict[str, Path], progress: Progress |
     """Reads the files named in `files` (PRINCIPALS, CREW, NAMES, AKAS_FILE: any of them; BadFile
     if one is wrong, and nothing changed) and makes what they hold the catalog's people and
     alternate titles. A load without title.principals keeps the principals in use (so with
-    title.crew, and name.basics), and so on for each file."""
+    title.crew, and name.basics), and so on for each file. One at a time: another process's
+    load under way refuses this one (load_record.AnotherLoad)."""
     async with db.connection() as connection:
-        await connection.run_sync(lambda sync: staging_tables.create_all(sync))
-        await connection.commit()
+        noted = await load_record.claim(connection, UNDER_WAY, f"people ({', '.join(files)})")
         try:
+            await connection.run_sync(lambda sync: staging_tables.create_all(sync))
+            await connection.commit()
             counts, lines = await stage_files(db, connection, files, progress)
             return await write_generations(db, connection, files, counts, lines, progress)
         finally:
             await connection.rollback()
             await connection.run_sync(lambda sync: staging_tables.drop_all(sync))
-            await connection.commit()
+            await load_record.release(connection, UNDER_WAY, noted)
 
 
 async def stage_files(db, connection, files: dict[str, Path], progress) -> tuple[dict[str, int], int]:
     """The files into the staging tables, keeping only the catalog's films and the people they
     credit: how many rows each file gave, and how many lines were read in all."""
     kept, credited = await kept_films(connection), Bitmap()
+    if not kept:
+        raise NoFilms()
     if NAMES in files and (PRINCIPALS not in files or CREW not in files):
         await note_credited_in_use(connection, credited)
     counts, lines = {}, 0

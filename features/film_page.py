@@ -49,7 +49,7 @@ async def film_page(request: Request) -> Response:
         raise HTTPException(404, NO_SUCH_FILM)
     want_posters(request, [film_id])
     entry = await entry_of_film(db, request.state.user.id, film_id)
-    people = {"credits": await credits_of_film(db, film_id), "akas": await akas_of_film(db, film_id, rows[0][2])}
+    people = {"credits": await credits_of_film(db, film_id), "akas": await akas_of_film(db, film_id)}
     return await entry_page(request, rows[0], entry, people)
 
 

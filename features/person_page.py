@@ -30,7 +30,7 @@ def by_film(parts: list[tuple[str, list[Part]]]) -> dict[int, Part]:
 
 async def person_page(request: Request) -> Response:
     person = await the_person(request)
-    sort = request.query_params.get("sort", "year")
+    sort = request.query_params.get("sort") or "year"
     if sort not in SORTS:
         raise HTTPException(400, f"Films are sorted by {' or '.join(SORTS)}.")
     parts = await filmography(request.app.state.db, person.id, request.state.user.id, sort)

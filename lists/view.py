@@ -183,7 +183,7 @@ def person_of(typed: str) -> int | None:
     """A person's id, as a filter's link gives it; None when it gives none."""
     if not typed:
         return None
-    if (person := row_id(typed)) is None:
+    if (person := whole_number(typed, 0, INTEGER_MAX)) is None:  # nm0000000 is a person's id too
         raise BrokenView(BROKEN)
     return person
 

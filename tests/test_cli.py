@@ -196,10 +196,16 @@ def test_catalog_load_takes_a_folder_of_imdbs_files_and_refuses_what_it_cannot_l
     bad.write_text("tconst\tdirectors\twriters\ntt0000101\tMann\t\\N\n")
     refused = cli("catalog", "load", str(data / "title.basics.tsv"), str(bad), database_url=empty_database_url)
     assert refused.returncode == 1
+    assert refused.stdout.startswith("Loaded title.basics.tsv: 18 lines read"), "the films did load: it says so"
     assert refused.stderr == (
         "flicklist: title.crew.tsv, line 2: nconst must look like nm0000229, not 'Mann'. "
         "The people and alternate titles are unchanged.\n"
     )
+    basics, ratings = tmp_path / "films.tsv", tmp_path / "votes.tsv"
+    basics.write_text((data / "title.basics.tsv").read_text())
+    ratings.write_text((data / "title.ratings.tsv").read_text())
+    named_otherwise = cli("catalog", "load", str(basics), "--ratings", str(ratings), database_url=empty_database_url)
+    assert named_otherwise.returncode == 0 and "Loaded films.tsv: 36 lines read" in named_otherwise.stdout
 
 
 async def test_catalog_link_links_what_names_exactly_one_film(user, app, settings):

@@ -14,7 +14,7 @@ from ..catalog.text import clean_text
 from ..diary.pages import BrokenDiaryLink, read_diary_after
 from ..lists.entries import Entry, entry_of
 from ..lists.rows import NOT_ON_YOUR_LIST, ListedMovie
-from ..lists.view import BrokenView, ListView, read_view, row_after
+from ..lists.view import BrokenView, ListView, person_of, read_view, row_after
 from ..own_lists.views import QUERY_MAX, SEEN, SORTS, EntryView
 from ..whole_numbers import row_id
 from .rendering import is_htmx
@@ -52,10 +52,10 @@ def requested_entry_view(params: QueryParams, seen_allowed: bool = True) -> Entr
     if after and row_id(after) is None:
         raise HTTPException(400, BROKEN_SHOW_MORE)
     q = clean_text(params.get("q", ""))[:QUERY_MAX]
-    director, actor = params.get("director", ""), params.get("with", "")
-    if any(typed and row_id(typed) is None for typed in (director, actor)):
-        raise HTTPException(400, BROKEN_LIST_VIEW)
-    people = (row_id(typed) if typed else None for typed in (director, actor))
+    try:
+        people = [person_of(params.get(name, "")) for name in ("director", "with")]
+    except BrokenView:
+        raise HTTPException(400, BROKEN_LIST_VIEW) from None
     return EntryView(sort, seen, q, row_id(after) if after else None, *people)
 
 

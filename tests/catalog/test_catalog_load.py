@@ -84,16 +84,16 @@ async def test_a_film_renamed_by_a_reload_is_searched_by_its_new_words_only(app,
 
 
 BROKEN = [
-    ("wrong columns", lambda text: text.replace("primaryTitle", "title", 1), "line 1: expected the columns tconst"),
+    ("wrong columns", lambda text: text.replace("primaryTitle", "title", 1), ", line 1: expected the columns tconst"),
     (
         "a short line",
         lambda text: text.replace("\t\\N\t101\t", "\t101\t", 1),
-        "line 3: expected 9 tab-separated fields",
+        ", line 3: expected 9 tab-separated fields",
     ),
-    ("a bad year", lambda text: text.replace("\t1984\t", "\tabc\t", 1), "line 8: startYear must be a whole number"),
-    ("a bad id", lambda text: text.replace("tt0000109", "xx9", 1), "line 10: tconst must look like tt0113277"),
-    ("an id of odd digits", lambda text: text.replace("tt0000109", "tt²", 1), "line 10: tconst must look like"),
-    ("empty", lambda text: "", "line 0: the file is empty"),
+    ("a bad year", lambda text: text.replace("\t1984\t", "\tabc\t", 1), ", line 8: startYear must be a whole number"),
+    ("a bad id", lambda text: text.replace("tt0000109", "xx9", 1), ", line 10: tconst must look like tt0113277"),
+    ("an id of odd digits", lambda text: text.replace("tt0000109", "tt²", 1), ", line 10: tconst must look like"),
+    ("empty", lambda text: "", ": the file is empty"),
 ]
 
 
@@ -104,7 +104,7 @@ async def test_a_bad_file_stops_with_where_and_why_and_changes_nothing(app, tmp_
     before = await catalog_rows(db)
     bad = tmp_path / "title.basics.tsv"
     bad.write_text(breaks(BASICS.read_text().replace("Heat Wave", "Heat Wave 2")))
-    with pytest.raises(BadFile, match=f"^title.basics.tsv, {message}"):
+    with pytest.raises(BadFile, match=f"^title.basics.tsv{message}"):
         await load_catalog(db, bad, RATINGS)
     assert await catalog_rows(db) == before, "the catalog is as it was"
 
@@ -191,3 +191,12 @@ async def test_a_new_catalog_numbers_its_films_most_voted_first(app):
     async with app.state.db.engine.connect() as connection:
         ordered = (await connection.execute(select(films.c.votes).order_by(films.c.id))).scalars().all()
     assert ordered == sorted(ordered, reverse=True) and ordered[0] == 1200000
+
+
+@pytest.mark.parametrize("rating", ["inf", "1e30", "-1", "10.1", "nan"])
+async def test_a_rating_out_of_imdbs_range_is_refused_naming_its_line(app, tmp_path, rating):
+    bad = tmp_path / "title.ratings.tsv"
+    bad.write_text(RATINGS.read_text().replace("\t8.3\t700000", f"\t{rating}\t700000", 1))
+    with pytest.raises(BadFile, match=r"^title\.ratings\.tsv, line 2: averageRating must be a number from 0 to 10"):
+        await load_catalog(app.state.db, BASICS, bad)
+    assert await catalog_rows(app.state.db) == {}

@@ -11,9 +11,11 @@ import pytest
 from sqlalchemy import func, select
 from support import DATA, text_of
 
+from flicklist.catalog import load_record
 from flicklist.catalog.imdb_files import BadFile, datasets_in
 from flicklist.catalog.load import load_catalog
-from flicklist.catalog.people_load import load_people
+from flicklist.catalog.load_record import AnotherLoad
+from flicklist.catalog.people_load import UNDER_WAY, NoFilms, load_people
 from flicklist.tables import film_akas, film_credits, films, people
 
 PEOPLE_FILES = ("title.principals", "title.crew", "name.basics", "title.akas")
@@ -321,3 +323,52 @@ async def test_a_list_of_ones_own_filters_by_who_directed_or_played_in_its_films
     assert "With Natalie Portman" in portman and portman.index("Heat") < portman.index("Léon")
     assert "Dune" not in portman.split("With Natalie Portman")[1]
     assert (await user.get(f"{list_url}?with=x")).status_code == 400
+
+
+async def test_odd_values_in_the_people_files_are_refused_naming_the_line(app, tmp_path):
+    await load_everything(app.state.db)
+    before = await table_counts(app.state.db)
+    header = "tconst\tordering\tnconst\tcategory\tjob\tcharacters\n"
+    odd = {
+        '["\\ud800"]': "characters must be a JSON list of names",
+        "[" * 100_000: "characters must be a JSON list of names",
+        '["A\\u0000B"]': "characters must be a JSON list of names",
+    }
+    for characters, reason in odd.items():
+        bad = tmp_path / "title.principals.tsv"
+        bad.write_text(f"{header}tt0000101\t1\tnm0000001\tactor\t\\N\t{characters}\n", encoding="utf-8")
+        with pytest.raises(BadFile, match=f"^title.principals.tsv, line 2: {reason}"):
+            await load_people(app.state.db, {"title.principals": bad})
+    bad.write_text(f"{header}tt0000101\t1000\tnm0000001\tactor\t\\N\t\\N\n", encoding="utf-8")
+    with pytest.raises(BadFile, match="line 2: ordering must be a whole number below 1000"):
+        await load_people(app.state.db, {"title.principals": bad})
+    bad.write_bytes((header + "tt0000101\t1\tnm0000001\tac\x00tor\t\\N\t\\N\n").encode())
+    with pytest.raises(BadFile, match="line 2: a NUL character"):
+        await load_people(app.state.db, {"title.principals": bad})
+    good_line = b"tt0000101\t1\tnm0000001\tactor\t\\N\t\\N\n"
+    bad.write_bytes(header.encode() + good_line * 3000 + b"tt1\t1\tnm1\t\xff\t\\N\t\\N\n")
+    with pytest.raises(BadFile, match="line 3002: not UTF-8 text"):
+        await load_people(app.state.db, {"title.principals": bad})
+    assert await table_counts(app.state.db) == before
+
+
+async def test_files_with_windows_line_ends_and_a_byte_order_mark_load_as_imdbs_own(app, user, tmp_path):
+    await load_catalog(app.state.db, DATA / "title.basics.tsv", DATA / "title.ratings.tsv")
+    principals = (DATA / "title.principals.tsv").read_text(encoding="utf-8")
+    windows = tmp_path / "title.principals.tsv"
+    windows.write_bytes(("\ufeff" + principals.replace("\n", "\r\n")).encode())
+    await load_people(app.state.db, {"title.principals": windows, "name.basics": DATA / "name.basics.tsv"})
+    heat = text_of((await user.get(f"/films/{await film_id(app.state.db, 'tt0000101')}")).text)
+    assert "Lauren Gustafson" in heat and "Gustafson\r" not in heat
+
+
+async def test_people_before_any_film_are_refused_and_one_load_runs_at_a_time(app):
+    with pytest.raises(NoFilms, match=r"load title\.basics first"):
+        await load_people(app.state.db, {"name.basics": DATA / "name.basics.tsv"})
+    await load_everything(app.state.db)
+    async with app.state.db.connection() as connection:
+        noted = await load_record.claim(connection, UNDER_WAY, "people (elsewhere)")
+        with pytest.raises(AnotherLoad, match="Another load of people is under way"):
+            await load_people(app.state.db, {"title.crew": DATA / "title.crew.tsv"})
+        await load_record.release(connection, UNDER_WAY, noted)
+    assert (await load_people(app.state.db, {"title.crew": DATA / "title.crew.tsv"})).credits == 34
