@@ -58,7 +58,11 @@ LISTED_AS = select(movies.c.id, movies.c.title, movies.c.watched).where(
 )
 # The film's row (history/plan.movie_row's columns), unless the lists are full: one write.
 ROW_COLUMNS = tuple(movie_row(0, Film("", None, None), 0))
-LISTED_NOW = select(users.c.watchlist_films + users.c.watched_films).where(users.c.id == bindparam("user_id"))
+# FOR UPDATE (PostgreSQL; SQLite has one writer at a time): two adds at once each wait for the
+# other's count (the triggers of migration 0012 keep it), so the cap holds under concurrency.
+LISTED_NOW = (
+    select(users.c.watchlist_films + users.c.watched_films).where(users.c.id == bindparam("user_id")).with_for_update()
+)
 ADD_IF_ROOM = (
     insert(movies)
     .from_select(
