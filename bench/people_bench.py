@@ -8,9 +8,10 @@ table of seconds, peak MB and how much the database grew.
     .venv/bin/python bench/people_bench.py
     BENCH_DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/peoplebench .venv/bin/python bench/people_bench.py
 
-SQLite unless BENCH_DATABASE_URL names a PostgreSQL database, which is dropped and made afresh
-(so its name must contain "bench"). BENCH_CATALOG_LINES (default 12,000,000) sets the files'
-size; they are made once in BENCH_CATALOG_DIR (default /tmp/peoplebench/data)."""
+SQLite unless BENCH_DATABASE_URL names a PostgreSQL database, which is made afresh and dropped
+at the end (so its name must contain "bench"); the SQLite file is a temporary one.
+BENCH_CATALOG_LINES (default 12,000,000) sets the files' size; they are made once in
+BENCH_CATALOG_DIR (default /tmp/peoplebench/data)."""
 
 import asyncio
 import os
@@ -44,8 +45,8 @@ def synthetic_files() -> tuple[Path, Path, list[Path]]:
     return basics, ratings, people
 
 
-def fresh_postgres_database(url: str) -> str:
-    """The database `url` names, dropped and made empty."""
+def postgres_database(url: str, make: bool) -> None:
+    """The database `url` names dropped, and with `make` made afresh, empty."""
     server, name = url.rsplit("/", 1)
     if "bench" not in name or not name.isidentifier():
         raise SystemExit(f"BENCH_DATABASE_URL: a database of the benchmark's own, named …bench…, not {name!r}")
@@ -55,11 +56,11 @@ def fresh_postgres_database(url: str) -> str:
         async with engine.connect() as connection:
             await connection.execution_options(isolation_level="AUTOCOMMIT")
             await connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            await connection.execute(text(f"CREATE DATABASE {name}"))
+            if make:
+                await connection.execute(text(f"CREATE DATABASE {name}"))
         await engine.dispose()
 
     asyncio.run(recreate())
-    return url
 
 
 def database_bytes(url: str) -> int:
@@ -113,7 +114,11 @@ def run(url: str) -> list[str]:
 
 def main() -> int:
     if DATABASE_URL:
-        rows = run(fresh_postgres_database(DATABASE_URL))
+        postgres_database(DATABASE_URL, make=True)
+        try:
+            rows = run(DATABASE_URL)
+        finally:
+            postgres_database(DATABASE_URL, make=False)
     else:
         with tempfile.TemporaryDirectory(prefix="peoplebench-") as folder:
             rows = run(f"sqlite+aiosqlite:///{folder}/catalog.sqlite3")

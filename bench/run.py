@@ -7,6 +7,7 @@ with wrk from another process, and writes requests/s, p50 and p99 to bench/resul
     .venv/bin/python bench/run.py outside   # only issue 31's outside scenario (its section)
     .venv/bin/python bench/run.py media-api # only issue 28's webhooks and API (its section)
     .venv/bin/python bench/run.py own-lists # only issue 29's lists of one's own (its section)
+    .venv/bin/python bench/run.py people    # only issue 30's people and titles elsewhere (its section)
 
 BENCH_SECONDS (default 10) sets each run's length. Every figure comes from the same run, so
 compare ratios, not absolute numbers: these machines are shared and noisy."""
@@ -46,6 +47,8 @@ import lists_bench  # noqa: E402
 import media_api_bench  # noqa: E402
 import outside_bench  # noqa: E402
 import own_lists_bench  # noqa: E402
+import people_bench  # noqa: E402
+import people_pages_bench  # noqa: E402
 from browser_support import LiveServer, ServerProcess  # noqa: E402
 from support import csrf_token_in, fresh_postgres_database, make_settings  # noqa: E402
 
@@ -1190,12 +1193,120 @@ def own_lists_section(database_url: str, folder: str) -> list[str]:
     return dated_section(OWN_LISTS_HEADING, database_url, conditions, lambda: run_own_lists(database_url, folder))
 
 
+PEOPLE_HEADING = "## People and titles elsewhere (issue 30)"
+PEOPLE_ADMIN, PEOPLE_EMAIL = "people-admin@example.com", "people@example.com"
+
+
+def signed_in_cookie(client: httpx.Client) -> str:
+    return "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+
+
+def run_people(database_url: str, folder: str) -> tuple[list[tuple[str, dict]], list[tuple[str, str, str, bool]]]:
+    """Issue 30's targets: the people files of a catalog of about a million films loaded (a
+    process of its own, its peak memory and the database's growth measured); the search as
+    typed before they were loaded and after, and by titles elsewhere; a film's page and the
+    page of a person of 200 films, against the minimal control, in turns."""
+    started = time.perf_counter()
+    url = own_database(database_url, folder, "people")
+    basics, ratings, people_files = people_bench.synthetic_files()
+    catalog_bench.timed_load(url, basics, ratings)
+    typed = catalog_bench.typed_queries(url, catalog_bench.SEARCHES, seed=2)
+    server = app_server(url)
+    try:
+        with history_bench.new_account(server.url, PEOPLE_ADMIN, PASSWORD):
+            pass  # the first account, the admin; the measured one is the next
+        with history_bench.new_account(server.url, PEOPLE_EMAIL, PASSWORD) as client:
+            headers = {"Cookie": signed_in_cookie(client)}
+        before = wrk(server.url + "/", catalog_bench.search_script(headers, typed))
+    finally:
+        server.stop()
+    size_before = people_bench.database_bytes(url)
+    load_seconds, load_peak, holds = people_bench.timed_people_load(url, people_files)
+    grew = people_bench.database_bytes(url) - size_before
+    person_id, film_id = asyncio.run(people_pages_bench.seed_person(url))
+    aka_typed = people_pages_bench.aka_queries(url, catalog_bench.SEARCHES, seed=4)
+    control, server = minimal_control_server(), app_server(url)
+    try:
+        with history_bench.signed_in(server.url, PEOPLE_EMAIL, PASSWORD) as client:
+            headers = {"Cookie": signed_in_cookie(client)}
+            token = csrf_token_in(client.get("/").text)
+            for film in people_pages_bench.person_films(url)[: people_pages_bench.ON_LISTS]:
+                client.post("/movies", data={"csrf_token": token, "film": str(film)})
+            for movie_id in re.findall(r'id="movie-(\d+)"', client.get("/").text)[: people_pages_bench.WATCHED]:
+                client.post(f"/movies/{movie_id}/watched", data={"csrf_token": token})
+            person_page = client.get(f"/people/{person_id}").text
+            assert f"You have seen {people_pages_bench.WATCHED} of {people_pages_bench.PERSON_FILMS}" in person_page
+        after = wrk(server.url + "/", catalog_bench.search_script(headers, typed))
+        by_aka = wrk(server.url + "/", catalog_bench.search_script(headers, aka_typed))
+        minimal, film_page, person = alternate(
+            lambda: wrk(control.url + "/", lua_for("GET", "/", {}), seconds=TURN_SECONDS),
+            lambda: wrk(server.url + "/", lua_for("GET", f"/films/{film_id}", headers), seconds=TURN_SECONDS),
+            lambda: wrk(server.url + "/", lua_for("GET", f"/people/{person_id}", headers), seconds=TURN_SECONDS),
+            rounds=LIST_ROUNDS,
+        )
+    finally:
+        server.stop()
+        control.stop()
+    print(f"bench: people took {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    results = [
+        ("GET /films/search, typed searches, before the people files", before),
+        ("GET /films/search, the same searches, titles elsewhere loaded", after),
+        ("GET /films/search, searches typed from titles elsewhere", by_aka),
+        (f"minimal control: Starlette + Jinja, 100 rows ({LIST_TURNS})", minimal),
+        (f"GET /films/{{id}}, the most credited of the 100 most voted ({LIST_TURNS})", film_page),
+        (f"GET /people/{{id}}, {people_pages_bench.PERSON_FILMS} films ({LIST_TURNS})", person),
+    ]
+    targets = [
+        (
+            "people files loaded (first load)",
+            "< 5 min, < 400 MB",
+            f"{load_seconds:.0f} s, {load_peak} MB ({holds})",
+            load_seconds < 300 and load_peak < 400,
+        ),
+        ("the database grew by", "reported", f"{grew / 1e6:,.0f} MB", None),
+        *(
+            (
+                f"{name} requests/s, p99",
+                ">= 1,000, < 20 ms",
+                f"{figures['rps']:.0f}, {figures['p99']:.1f} ms",
+                figures["rps"] >= 1000 and figures["p99"] < 20,
+            )
+            for name, figures in (("a film's page", film_page), ("a person's page, 200 films", person))
+        ),
+        (
+            "search with titles elsewhere vs before them",
+            "same figures (>= 1,000, < 20 ms)",
+            f"{after['rps'] / before['rps']:.0%} of the requests/s; p99 {after['p99']:.1f} ms, before "
+            f"{before['p99']:.1f}",
+            after["rps"] >= 1000 and after["p99"] < 20,
+        ),
+        (
+            "film page and person page vs the minimal control",
+            "reported",
+            f"{film_page['rps'] / minimal['rps']:.0%}, {person['rps'] / minimal['rps']:.0%}",
+            None,
+        ),
+    ]
+    return results, targets
+
+
+def people_section(database_url: str, folder: str) -> list[str]:
+    conditions = (
+        f"a synthetic catalog of {catalog_bench.LINES:,} title.basics lines with its people files "
+        "(bench/people_bench.py); a person added with 200 films; the measured account, not the admin, with 60 of "
+        f"them listed and 20 watched; `flicklist serve`, one worker, no access log; wrk, 1 thread, {CONNECTIONS} "
+        "connections."
+    )
+    return dated_section(PEOPLE_HEADING, database_url, conditions, lambda: run_people(database_url, folder))
+
+
 # The parts `run.py PART` runs alone: the heading of their section of the results, and how it is made.
 PARTS = {
     "imports": (IMPORTS_HEADING, imports_section),
     "outside": (OUTSIDE_HEADING, outside_section),
     "media-api": (MEDIA_API_HEADING, media_api_section),
     "own-lists": (OWN_LISTS_HEADING, own_lists_section),
+    "people": (PEOPLE_HEADING, people_section),
 }
 
 
@@ -1230,6 +1341,7 @@ def main() -> None:
             *imports_section(database_url, folder),
             *media_api_section(database_url, folder),
             *own_lists_section(database_url, folder),
+            *people_section(database_url, folder),
             *written_by_hand(before),
         ]
     report = "\n".join(lines)

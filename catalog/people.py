@@ -4,7 +4,7 @@
 from itertools import groupby
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, bindparam, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, String, bindparam, cast, func, literal, literal_column, or_, select
 
 from ..db import Database
 from ..tables import film_akas, film_credits, films, movies, people
@@ -117,7 +117,10 @@ PARTS = (
     )
     .select_from(
         film_credits.join(films, films.c.id == film_credits.c.film_id).outerjoin(
-            movies, (movies.c.film_id == films.c.id) & (movies.c.user_id == bindparam("user_id"))
+            # by the key a film's entry has (tables.title_key), whose unique index finds it at once
+            movies,
+            (movies.c.user_id == bindparam("user_id"))
+            & (movies.c.title_key == literal("film:", String) + cast(films.c.id, String)),
         )
     )
     .where(film_credits.c.generation == generation_in_use(CREDITS), film_credits.c.person_id == bindparam("person_id"))

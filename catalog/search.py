@@ -46,8 +46,8 @@ class Film(NamedTuple):
 
 
 COLUMNS = "f.id, f.title, f.year, f.runtime, f.details, f.votes, f.search_key"
-EXACT_SQL = f"SELECT {COLUMNS} FROM films f WHERE f.search_key = :key ORDER BY f.votes DESC, f.id LIMIT {RESULTS}"
-EXACT = text(EXACT_SQL)
+EXACTLY = f"FROM films f WHERE f.search_key = :key ORDER BY f.votes DESC, f.id LIMIT {RESULTS}"
+EXACT_SQL = f"SELECT {COLUMNS} {EXACTLY}"
 # Films by a title they have elsewhere, typed whole or from its beginning: the keys from `key`
 # up to `key` + the last character there is, in the index (PostgreSQL's ~>=~ and ~<~ compare
 # as its text_pattern_ops index orders, whatever the collation, and so read it even in the plan
@@ -57,7 +57,11 @@ AKAS_SQL = (
     "JOIN films f ON f.id = a.film_id WHERE a.generation = (SELECT CAST(value AS INTEGER) FROM instance_settings "
     f"WHERE name = '{AKAS}') AND a.search_key {{}} :key AND a.search_key {{}} :key_end LIMIT {CANDIDATES}"
 )
-AKAS_SEARCH = {True: text(AKAS_SQL.format(">=", "<")), False: text(AKAS_SQL.format("~>=~", "~<~"))}
+AKAS_SEARCH = text(AKAS_SQL.format("~>=~", "~<~"))
+# SQLite's exact titles and titles elsewhere in one round trip (each a hop to its driver's thread).
+EXACT_AND_AKAS = text(
+    f"SELECT * FROM (SELECT {COLUMNS}, NULL {EXACTLY}) UNION ALL SELECT * FROM ({AKAS_SQL.format('>=', '<')})"
+)
 LAST_CHARACTER = chr(0x10FFFF)
 COMMON_WORDS = frozenset(["the", "a", "an", "of", "and", "in", "on", "to", "la", "le", "les", "el", "los", "de", "der"])
 # films_fts keeps the prefixes of up to 6 characters (migration 0007), whose matches it steps
@@ -82,7 +86,7 @@ def sqlite_words(index: str, checks: int) -> TextClause:
 
 @functools.cache
 def postgresql_search(checks: int) -> TextClause:
-    """PostgreSQL's query, in one round trip: the films titled exactly `key` (as EXACT), then
+    """PostgreSQL's query, in one round trip: the films titled exactly `key` (as EXACT_SQL), then
     the first CANDIDATES by id whose key holds `checks` words (the LIKEs, each on the index's
     own expression), range by range of ids (tables.FILM_SEARCH_TIERS, each with its trigram
     index): the ranges run in turn, and the LIMIT ends the search once it has CANDIDATES, so
@@ -204,9 +208,15 @@ async def search(db: Database, query: str) -> list[Film]:
 
 async def candidates(db: Database, key: str, year: int | None) -> list[Film]:
     query, values = words_query(db.is_sqlite, key)
+    key_end = key + LAST_CHARACTER
     if db.is_sqlite:
-        found = [*await db.fetch_all_mapped(EXACT, key=key), *await db.fetch_all_mapped(query, **values)]
+        found = [
+            *await db.fetch_all_mapped(EXACT_AND_AKAS, key=key, key_end=key_end),
+            *await db.fetch_all_mapped(query, **values),
+        ]
     else:
-        found = await db.fetch_all_mapped(query, **values)
-    found += await db.fetch_all_mapped(AKAS_SEARCH[db.is_sqlite], key=key, key_end=key + LAST_CHARACTER)
+        found = [
+            *await db.fetch_all_mapped(query, **values),
+            *await db.fetch_all_mapped(AKAS_SEARCH, key=key, key_end=key_end),
+        ]
     return [Film(*row) for row in found if year is None or row[2] == year]
