@@ -38,14 +38,14 @@ test: install-dev
 test-fast: install-dev
 	$(BIN)/pytest -n auto --dist loadscope --no-loadscope-reorder -m "not browser and not live_server and not slow"
 
-# IMDb's file format with made-up titles (catalog/synthetic.py): DEMO_LINES lines, about one in
-# ten a film. FLICKLIST_DATABASE_URL picks another database, as for `make run`.
+# IMDb's file format with made-up titles and people (catalog/synthetic.py): DEMO_LINES lines of
+# title.basics, about one in ten a film, and the files of their people and titles elsewhere. FLICKLIST_DATABASE_URL picks another database, as for `make run`.
 DEMO_LINES ?= 1200000
 DEMO_DIR := var/demo-catalog
 demo-catalog: install
 	$(BIN)/flicklist db upgrade
 	$(BIN)/python -m flicklist.catalog.synthetic $(DEMO_DIR) --lines $(DEMO_LINES)
-	$(BIN)/flicklist catalog load $(DEMO_DIR)/title.basics.tsv.gz --ratings $(DEMO_DIR)/title.ratings.tsv.gz
+	$(BIN)/flicklist catalog load $(DEMO_DIR)
 
 lint: install-dev
 	$(BIN)/ruff check .
