@@ -145,24 +145,16 @@ UNDATED = in_one_row(
     )
 )
 # A name no film's own title matched, looked for among the films' titles elsewhere (title.akas).
-AKAS_OF_FILMS = film_akas.join(films, films.c.id == film_akas.c.film_id)
-AKAS_DATED = in_one_row(
+AKA_KEYS = (
     select(film_akas.c.search_key, films.c.votes, films.c.id)
-    .select_from(AKAS_OF_FILMS)
-    .where(
-        film_akas.c.generation == generation_in_use(AKAS),
-        film_akas.c.search_key.in_(bindparam("keys", expanding=True)),
-        films.c.year.in_(bindparam("years", expanding=True)),
-    )
-)
-AKAS_UNDATED = in_one_row(
-    select(film_akas.c.search_key, films.c.votes, films.c.id)
-    .select_from(AKAS_OF_FILMS)
+    .select_from(film_akas.join(films, films.c.id == film_akas.c.film_id))
     .where(
         film_akas.c.generation == generation_in_use(AKAS),
         film_akas.c.search_key.in_(bindparam("keys", expanding=True)),
     )
 )
+AKAS_UNDATED = in_one_row(AKA_KEYS)
+AKAS_DATED = in_one_row(AKA_KEYS.where(films.c.year.in_(bindparam("years", expanding=True))))
 DETAILS = in_one_row(
     select(films.c.id, films.c.title, films.c.year).where(films.c.id.in_(bindparam("ids", expanding=True)))
 )
