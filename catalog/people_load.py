@@ -187,9 +187,9 @@ async def write_generations(db, connection, files, counts, lines, progress) -> P
     if PRINCIPALS in files or CREW in files:
         credits_in_use = await write_credits(db, connection, files, counts, progress)
     if akas_in_use is not None:
-        await remove_other_generations(connection, film_akas, AKAS, progress)
+        await remove_generations(connection, film_akas, akas_in_use, progress)
     if credits_in_use is not None:
-        await remove_other_generations(connection, film_credits, CREDITS, progress)
+        await remove_generations(connection, film_credits, credits_in_use, progress)
     if NAMES in files or credits_in_use is not None:
         await remove_uncredited_people(connection, progress)
     return PeopleResult(
@@ -208,23 +208,22 @@ async def next_generation(connection: AsyncConnection, table: Table, name: str) 
     return in_use + 1
 
 
+def from_staged(staged: Table, generation: int, columns: list[str]):
+    """The staged rows n in (lo, hi] as rows of `generation` (`columns`: generation, film_id,
+    then columns the staging table has by the same names), each film by its IMDb id."""
+    return (
+        select(literal(generation), films.c.id, *(staged.c[name] for name in columns[2:]))
+        .select_from(staged.join(films, films.c.imdb_id == staged.c.imdb_id))
+        .where(staged.c.n > bindparam("lo"), staged.c.n <= bindparam("hi"))
+    )
+
+
 async def write_akas(db, connection, staged: int, progress) -> int:
     generation = await next_generation(connection, film_akas, AKAS)
-    source = (
-        select(
-            literal(generation),
-            films.c.id,
-            staged_akas.c.ordering,
-            staged_akas.c.title,
-            staged_akas.c.region,
-            staged_akas.c.language,
-            staged_akas.c.search_key,
-        )
-        .select_from(staged_akas.join(films, films.c.imdb_id == staged_akas.c.imdb_id))
-        .where(staged_akas.c.n > bindparam("lo"), staged_akas.c.n <= bindparam("hi"))
-    )
     columns = ["generation", "film_id", "ordering", "title", "region", "language", "search_key"]
-    await write_batches(db, connection, film_akas, source, columns, staged, "writing alternate titles", progress)
+    source = from_staged(staged_akas, generation, columns)
+    statement = db.upsert_statement(kept_first(film_akas, source, columns))
+    await write_batches(connection, statement, staged, "writing alternate titles", progress)
     await switch(db, connection, AKAS, generation)
     return generation
 
@@ -237,20 +236,9 @@ async def write_credits(db, connection, files, counts, progress) -> int:
     if PRINCIPALS not in files:
         await carry_over(db, connection, generation, film_credits.c.position < CREW_POSITION)
     staged = counts.get(PRINCIPALS, 0) + counts.get(CREW, 0)
-    source = (
-        select(
-            literal(generation),
-            films.c.id,
-            staged_credits.c.role,
-            staged_credits.c.person_id,
-            staged_credits.c.position,
-            staged_credits.c.job,
-            staged_credits.c.characters,
-        )
-        .select_from(staged_credits.join(films, films.c.imdb_id == staged_credits.c.imdb_id))
-        .where(staged_credits.c.n > bindparam("lo"), staged_credits.c.n <= bindparam("hi"))
-    )
-    await write_batches(db, connection, film_credits, source, CREDIT_COLUMNS, staged, "writing credits", progress)
+    source = from_staged(staged_credits, generation, CREDIT_COLUMNS)
+    statement = db.upsert_statement(kept_first(film_credits, source, CREDIT_COLUMNS))
+    await write_batches(connection, statement, staged, "writing credits", progress)
     if CREW not in files:
         await carry_over(db, connection, generation, film_credits.c.position >= CREW_POSITION)
     await switch(db, connection, CREDITS, generation)
@@ -272,8 +260,8 @@ def kept_first(table: Table, source, columns: list[str]) -> Upsert:
     return Upsert(table, from_select=source, columns=columns, key=key, update={})
 
 
-async def write_batches(db, connection, table: Table, source, columns, staged: int, what: str, progress) -> None:
-    statement = db.upsert_statement(kept_first(table, source, columns))
+async def write_batches(connection, statement, staged: int, what: str, progress) -> None:
+    """`statement` run over the staged rows n in (lo, hi], BATCH at a time, each its own transaction."""
     for lo in range(0, staged, BATCH):
         await connection.execute(statement, {"lo": lo, "hi": lo + BATCH})
         await connection.commit()
@@ -297,12 +285,7 @@ async def write_people(db, connection, staged: int, progress) -> None:
         update={name: proposed[name] for name in changing},
         where=or_(*(people.c[name].is_distinct_from(proposed[name]) for name in changing)),
     )
-    statement = db.upsert_statement(upsert)
-    for lo in range(0, staged, BATCH):
-        await connection.execute(statement, {"lo": lo, "hi": lo + BATCH})
-        await connection.commit()
-        if progress:
-            progress("writing people", min(1.0, (lo + BATCH) / staged), 0)
+    await write_batches(connection, db.upsert_statement(upsert), staged, "writing people", progress)
 
 
 async def switch(db: Database, connection: AsyncConnection, name: str, generation: int) -> None:
@@ -315,12 +298,6 @@ async def switch(db: Database, connection: AsyncConnection, name: str, generatio
     )
     await connection.execute(db.upsert_statement(upsert))
     await connection.commit()
-
-
-async def remove_other_generations(connection, table: Table, name: str, progress) -> None:
-    in_use = (await connection.execute(select(generation_in_use(name)))).scalar_one()
-    await connection.commit()
-    await remove_generations(connection, table, in_use, progress)
 
 
 async def remove_generations(connection, table: Table, keep: int, progress=None) -> None:
