@@ -11,11 +11,10 @@ from starlette.routing import Route
 
 from ..catalog.films import NO_SUCH_FILM
 from ..catalog.people import akas_of_film, credits_of_film
-from ..diary.viewings import VIEWINGS_OF_MOVIE, Viewing
 from ..lists.entries import Entry, entry_of_film, entry_url
-from ..own_lists.store import holding
-from ..tables import films, title_key
+from ..tables import films
 from ..web import convertors  # noqa: F401 (registers {…:row_id} for the routes below)
+from ..web.film_state import film_state
 from ..web.list_pages import the_users_entry
 from ..web.posters import want_posters
 from ..web.rendering import page
@@ -32,14 +31,9 @@ FILM = select(
 
 
 async def entry_page(request: Request, film: tuple | None, entry: Entry | None, people: dict | None = None) -> Response:
-    db, logged = request.app.state.db, []
-    if entry is not None:
-        found = await db.fetch_all(VIEWINGS_OF_MOVIE, movie_id=entry.id, user_id=entry.user_id)
-        logged = [Viewing(*row) for row in found]
-    key = title_key(entry.title, None) if film is None else title_key("", film[0])
-    own_lists = await holding(db, request.state.user.id, key)
-    context = {"film": film, "entry": entry, "viewings": logged, "own_lists": own_lists, **(people or {})}
-    return page(request, "templates/film.html", context)
+    db, user_id = request.app.state.db, request.state.user.id
+    state = await film_state(db, user_id, film[0] if film else None, entry)
+    return page(request, "templates/film.html", {"film": film, **state, **(people or {})})
 
 
 async def film_page(request: Request) -> Response:

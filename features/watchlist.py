@@ -121,7 +121,7 @@ async def add(request: Request) -> Response:
     flash(request, f"Added '{title}' to your watchlist.", "success")
     rows, placed = await rows_in_place(request, False, [movie])
     context = {"form": {}, "movies": [movie], "autofocus": True, **form_context, **placed}
-    return await after_post(request, "/", ["partials/add_form.html", *rows], context)
+    return await after_post(request, await back_to(request, "/"), ["partials/add_form.html", *rows], context)
 
 
 def lists_full(request: Request) -> str | None:

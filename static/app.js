@@ -75,6 +75,14 @@ function offerUndo(next, list) {
   return row;
 }
 
+// A film page's own part (#film-state) comes back whole after a change made on it: focus goes
+// to the control of the same id in the new one (a star, Like), else to its heading.
+let filmStateFocus = null;
+document.addEventListener("htmx:oobBeforeSwap", (event) => {
+  if (event.target.id !== "film-state") return;
+  filmStateFocus = event.target.contains(document.activeElement) ? document.activeElement.id : null;
+});
+
 // An error sends focus to the field to correct (its message is its description), else to the
 // banner that explains it. A row that left gives focus to the
 // next row (the previous one at the end, the list's heading when it is empty), so the page
@@ -85,9 +93,16 @@ function placeFocus(placed) {
   const undone = undoing;
   leaving = leavingTogether = null;
   undoing = false;
+  const stateFocus = filmStateFocus;
+  filmStateFocus = null;
   const banner = document.getElementById("flash");
   if (banner.querySelector(".flash-error")) {
     (document.querySelector("main [aria-invalid=true]") || banner).focus();
+    return;
+  }
+  if (stateFocus !== null) {
+    focusSwappedAway = false;
+    ((stateFocus && document.getElementById(stateFocus)) || document.getElementById("your-lists")).focus();
     return;
   }
   const again = row && row.id && document.getElementById(row.id);

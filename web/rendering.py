@@ -19,6 +19,7 @@ from ..lists.rows import ListedMovie
 from ..own_lists.fields import NOTE_MAX
 from ..own_lists.store import ListEntry, OwnList
 from ..settings import PACKAGE_DIR
+from .film_state import state_of_open_page
 from .flash import pop_flashes, pop_form
 
 # auto_reload off: templates compile once per process, not re-checked on disk at every include.
@@ -279,10 +280,14 @@ async def after_post(
     status: int = 200,
 ) -> Response:
     """Post/Redirect/Get for a plain form; for HTMX, the fragments that change in place, and
-    the navigation's counts after a change."""
+    the navigation's counts after a change. Made from a film's page, the change sends back
+    that page's own part instead, whatever list fragments it would send elsewhere."""
     if is_htmx(request):
-        if status < 400 and getattr(request.state, "user", None):
-            context = {**(context or {}), "list_counts": await list_counts(request)}
+        if getattr(request.state, "user", None):
+            if (state := await state_of_open_page(request)) is not None:
+                names, context = ["partials/film_state.html"], {**state, "oob": True}
+            if status < 400:
+                context = {**(context or {}), "list_counts": await list_counts(request)}
         return fragments(request, names, context, status)
     return RedirectResponse(redirect_to, status_code=303)
 

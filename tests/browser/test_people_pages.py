@@ -45,3 +45,34 @@ async def test_without_javascript_a_persons_films_go_onto_the_watchlist_after_th
     await expect(page.locator(".person-filter")).to_contain_text("Directed by Denis Villeneuve")
     await expect(page.locator("#watchlist .title")).to_have_count(3)
     assert watcher.console_errors == [] and watcher.foreign_requests == []
+
+
+async def test_a_films_page_adds_crosses_off_rates_and_undoes_in_place_keeping_focus(browser, catalog_server):
+    page, watcher = await open_page(browser, catalog_server)
+    await register(page, next(emails))
+    await page.goto("/people/11")
+    await page.locator(".filmography a", has_text="Blade Runner 2049").first.click()
+    await expect(page.get_by_role("heading", name="Blade Runner 2049", level=1)).to_be_visible()
+    await page.evaluate("window.notReloaded = true")
+    await page.get_by_role("button", name="Add to watchlist").click()
+    await expect(page.locator("#flash")).to_contain_text("Added 'Blade Runner 2049' to your watchlist.")
+    await expect(page.locator("#your-lists")).to_be_focused()
+    await page.get_by_role("button", name="I watched it!").click()
+    await expect(page.locator("#film-state")).to_contain_text("On your Watched list")
+    await page.locator("#flash").get_by_role("button", name="Undo").click()
+    await expect(page.locator("#film-state")).to_contain_text("On your watchlist since")
+    await expect(page.locator("#film-state")).to_contain_text("No viewings in your diary yet.")
+    await page.get_by_role("button", name="I watched it!").click()
+    await expect(page.locator("#film-state")).to_contain_text("On your Watched list")
+    await expect(page.locator("#film-state")).not_to_contain_text("No viewings in your diary yet.")
+    await expect(page.locator("#count-watched")).to_have_text("1")
+    await page.locator("#film-state label", has_text="4 stars").click()
+    await page.get_by_role("button", name="Save the rating").click()
+    await expect(page.locator("#flash")).to_contain_text("Rated 'Blade Runner 2049' 4 out of 5.")
+    await expect(page.get_by_role("button", name="Save the rating")).to_be_focused()
+    await expect(page.locator("#film-state .stars-shown").first).to_have_attribute("aria-label", "4 stars")
+    await page.get_by_role("button", name="Like").click()
+    await expect(page.get_by_role("button", name="Like")).to_have_attribute("aria-pressed", "true")
+    await expect(page.get_by_role("button", name="Like")).to_be_focused()
+    assert await page.evaluate("window.notReloaded") is True
+    assert watcher.console_errors == [] and watcher.foreign_requests == []

@@ -305,6 +305,37 @@ async def test_a_films_page_crosses_it_off_and_rates_it_coming_back_to_the_page(
     assert 'aria-label="rated 4.5 stars"' in shown and 'value="4.5" checked' in shown
 
 
+async def test_with_htmx_a_films_page_gets_back_its_own_part_after_each_change_never_a_list_row(
+    app, user, make_visitor
+):
+    db = app.state.db
+    await load_everything(db)
+    film = await film_id(db, "tt0000110")
+    on_page = {"HX-Request": "true", "HX-Current-URL": f"http://testserver/films/{film}"}
+    added = await user.post("/movies", {"film": str(film)}, headers=on_page)
+    assert added.status_code == 200 and 'id="film-state" hx-swap-oob="outerHTML"' in added.text
+    assert "On your watchlist since" in text_of(added.text) and 'class="movie' not in added.text
+    assert "Added '2001: A Space Odyssey' to your watchlist." in text_of(added.text)
+    movie_id = added.text.split('action="/movies/')[1].split("/")[0]
+    crossed = await user.post(f"/movies/{movie_id}/watched", headers=on_page)
+    assert "On your Watched list" in text_of(crossed.text) and "I watched it!" not in crossed.text
+    assert text_of(crossed.text).count("Your viewings") == 1 and "No viewings in your diary yet" not in crossed.text
+    rated = await user.post(f"/movies/{movie_id}/rating", {"rating": "4.5"}, headers=on_page)
+    assert 'aria-label="rated 4.5 stars"' in rated.text and 'value="4.5" checked' in rated.text
+    again = await user.post("/movies", {"film": str(film)}, headers=on_page)
+    assert again.status_code == 422 and "already on your Watched list" in text_of(again.text)
+    assert 'id="film-state" hx-swap-oob="outerHTML"' in again.text
+
+    bob = await make_visitor()
+    await bob.register("bob@example.com")
+    bobs = await bob.post("/movies", {"title": "Alien"}, headers=on_page)
+    assert "Not on your lists." in text_of(bobs.text) and "rated" not in text_of(bobs.text)
+    anns_entry = {"HX-Request": "true", "HX-Current-URL": f"http://testserver/movies/{movie_id}"}
+    elsewhere = await bob.post("/movies", {"title": "Heat"}, headers=anns_entry)
+    assert "Added 'Heat' to your watchlist." in text_of(elsewhere.text)
+    assert "film-state" not in elsewhere.text and "2001" not in elsewhere.text
+
+
 async def test_a_list_of_ones_own_filters_by_who_directed_or_played_in_its_films(app, user):
     db = app.state.db
     await load_everything(db)
