@@ -64,6 +64,7 @@ from .security.last_seen import LastSeen
 from .settings import PACKAGE_DIR, Settings, load_settings
 from .stats.figures import FiguresCache
 from .web.errors import exception_handlers, not_found
+from .web.filmographies import Filmographies
 from .web.rendering import error_response, register_template_helpers
 
 # Paths whose requests carry their own credential (an API bearer token, a webhook's or a feed's
@@ -219,6 +220,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.db = db
     app.state.searches = SearchCache()
+    app.state.filmographies = Filmographies()
     app.state.last_seen = LastSeen()
     app.state.stats = FiguresCache()
     app.state.posters = None  # the poster fetcher, when a TMDB key is set (lifespan)

@@ -7,7 +7,7 @@ from typing import NamedTuple
 from sqlalchemy import ColumnElement, String, bindparam, cast, func, literal, literal_column, or_, select
 
 from ..db import Database
-from ..tables import film_akas, film_credits, films, movies, people
+from ..tables import catalog_loads, film_akas, film_credits, films, movies, people
 from .generations import AKAS, CREDITS, generation_in_use
 
 NO_SUCH_PERSON = "That person is not in the catalog."
@@ -80,7 +80,7 @@ class Person(NamedTuple):
 
 
 class Part(NamedTuple):
-    """A film of a person's, with their part in it and where it stands on the viewer's lists."""
+    """A film of a person's, with their part in it."""
 
     film_id: int
     title: str
@@ -88,7 +88,6 @@ class Part(NamedTuple):
     rating: int | None  # IMDb's, in tenths
     role: str
     characters: str
-    watched: bool | None  # None: not on the viewer's lists
 
 
 CREDITS_OF_FILM = (
@@ -106,24 +105,26 @@ PERSON = select(people.c.id, people.c.name, people.c.birth_year, people.c.death_
     people.c.id == bindparam("person_id")
 )
 PARTS = (
-    select(
-        films.c.id,
-        films.c.title,
-        films.c.year,
-        films.c.rating,
-        film_credits.c.role,
-        film_credits.c.characters,
-        movies.c.watched,
-    )
+    select(films.c.id, films.c.title, films.c.year, films.c.rating, film_credits.c.role, film_credits.c.characters)
+    .select_from(film_credits.join(films, films.c.id == film_credits.c.film_id))
+    .where(film_credits.c.generation == generation_in_use(CREDITS), film_credits.c.person_id == bindparam("person_id"))
+)
+# Which of the person's films are on the user's lists, and which of those are watched: by the
+# key a film's entry has (tables.title_key), whose unique index finds it at once.
+MARKS = (
+    select(film_credits.c.film_id, movies.c.watched)
     .select_from(
-        film_credits.join(films, films.c.id == film_credits.c.film_id).outerjoin(
-            # by the key a film's entry has (tables.title_key), whose unique index finds it at once
+        film_credits.join(
             movies,
             (movies.c.user_id == bindparam("user_id"))
-            & (movies.c.title_key == literal("film:", String) + cast(films.c.id, String)),
+            & (movies.c.title_key == literal("film:", String) + cast(film_credits.c.film_id, String)),
         )
     )
     .where(film_credits.c.generation == generation_in_use(CREDITS), film_credits.c.person_id == bindparam("person_id"))
+)
+# The person, and which catalog their films come from: its films' last load and the credits in use.
+PERSON_IN_CATALOG = PERSON.add_columns(
+    select(func.max(catalog_loads.c.id)).scalar_subquery(), generation_in_use(CREDITS)
 )
 
 
@@ -182,10 +183,20 @@ SORTS = {
 }
 
 
-async def filmography(db: Database, person_id: int, user_id: int, sort: str = "year") -> list[tuple[str, list[Part]]]:
+async def person_in_catalog(db: Database, person_id: int) -> tuple[Person, tuple[int, int]] | None:
+    """The person, and the catalog their films are read from (its films' last load, its credits'
+    generation): what their filmography, the same for every viewer, can be kept by."""
+    rows = await db.fetch_all(PERSON_IN_CATALOG, person_id=person_id)
+    if not rows:
+        return None
+    *person, last_load, generation = rows[0]
+    return Person(*person), (last_load, generation)
+
+
+async def filmography(db: Database, person_id: int, sort: str = "year") -> list[tuple[str, list[Part]]]:
     """The person's films by part (ROLE_HEADINGS' order), each part's films in `sort` order
-    (newest first, or IMDb's rating), each marked as on the user's lists or not."""
-    parts = [Part(*row) for row in await db.fetch_all(PARTS, person_id=person_id, user_id=user_id)]
+    (newest first, or IMDb's rating)."""
+    parts = [Part(*row) for row in await db.fetch_all(PARTS, person_id=person_id)]
     headings = list(dict.fromkeys(ROLE_HEADINGS.values()))
     heading_of = {part: ROLE_HEADINGS.get(part.role, part.role.replace("_", " ").capitalize()) for part in parts}
     order = {heading: place for place, heading in enumerate(headings)}
@@ -197,3 +208,8 @@ async def filmography(db: Database, person_id: int, user_id: int, sort: str = "y
             seen_films.setdefault(part.film_id, part)
         grouped.append((heading, list(seen_films.values())))
     return grouped
+
+
+async def marks_of(db: Database, person_id: int, user_id: int) -> dict[int, bool]:
+    """The person's films on the user's lists: whether each is watched."""
+    return dict(await db.fetch_all(MARKS, person_id=person_id, user_id=user_id))

@@ -10,17 +10,19 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from ..api.films import ListsFull, find_or_add
-from ..catalog.people import NO_SUCH_PERSON, SORTS, Part, Person, filmography, person_by_id
+from ..catalog.people import NO_SUCH_PERSON, SORTS, Part, Person, filmography, marks_of, person_in_catalog
 from ..history.plan import Film
 from ..web import convertors  # noqa: F401 (registers {…:row_id} for the routes below)
+from ..web.filmographies import marked
 from ..web.flash import flash
 from ..web.rendering import page
 
 
-async def the_person(request: Request) -> Person:
-    if (person := await person_by_id(request.app.state.db, request.path_params["person_id"])) is None:
+async def the_person(request: Request) -> tuple[Person, tuple[int, int]]:
+    """The URL's person, and the catalog their films are read from."""
+    if (found := await person_in_catalog(request.app.state.db, request.path_params["person_id"])) is None:
         raise HTTPException(404, NO_SUCH_PERSON)
-    return person
+    return found
 
 
 def by_film(parts: list[tuple[str, list[Part]]]) -> dict[int, Part]:
@@ -29,39 +31,47 @@ def by_film(parts: list[tuple[str, list[Part]]]) -> dict[int, Part]:
 
 
 async def person_page(request: Request) -> Response:
-    person = await the_person(request)
+    person, catalog = await the_person(request)
     sort = request.query_params.get("sort") or "year"
     if sort not in SORTS:
         raise HTTPException(400, f"Films are sorted by {' or '.join(SORTS)}.")
-    parts = await filmography(request.app.state.db, person.id, request.state.user.id, sort)
-    films = by_film(parts)
+    db = request.app.state.db
+    drawn = await request.app.state.filmographies.drawn_for(
+        (person.id, sort, *catalog), lambda: filmography(db, person.id, sort)
+    )
+    marks = await marks_of(db, person.id, request.state.user.id)
+    films = {film_id for _, rows in drawn for film_id, *_ in rows}
     context = {
         "person": person,
-        "parts": parts,
+        "parts": marked(drawn, marks),
         "films": len(films),
-        "seen": sum(1 for part in films.values() if part.watched),
-        "not_listed": sum(1 for part in films.values() if part.watched is None),
+        "seen": sum(1 for film_id in films if marks.get(film_id)),
+        "not_listed": len(films - marks.keys()),
         "sort": sort,
     }
     return page(request, "templates/person.html", context)
 
 
+async def films_not_listed(request: Request, person: Person) -> list[Part]:
+    """The person's films on none of the viewer's lists, newest first."""
+    db = request.app.state.db
+    marks = await marks_of(db, person.id, request.state.user.id)
+    return [part for part in by_film(await filmography(db, person.id)).values() if part.film_id not in marks]
+
+
 async def confirm_adding(request: Request) -> Response:
-    person = await the_person(request)
-    parts = await filmography(request.app.state.db, person.id, request.state.user.id)
-    adding = [part for part in by_film(parts).values() if part.watched is None]
+    person, _ = await the_person(request)
+    adding = await films_not_listed(request, person)
     return page(request, "templates/person_add_films.html", {"person": person, "adding": adding})
 
 
 async def add_films(request: Request) -> Response:
     """Every film of the person's not on the viewer's lists, onto the watchlist, newest first,
     until the lists are full."""
-    person = await the_person(request)
+    person, _ = await the_person(request)
     state, user_id = request.app.state, request.state.user.id
     added = 0
-    for part in by_film(await filmography(state.db, person.id, user_id)).values():
-        if part.watched is not None:
-            continue
+    for part in await films_not_listed(request, person):
         try:
             listed = await find_or_add(
                 state.db, user_id, Film(part.title, part.year, part.film_id), state.settings.max_films_per_user

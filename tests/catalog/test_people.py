@@ -118,12 +118,25 @@ async def test_a_persons_films_sort_by_imdb_rating_and_an_unknown_sort_is_refuse
 async def test_a_reload_replaces_the_credits_in_use_and_leaves_no_old_rows(app, user, tmp_path):
     await load_everything(app.state.db)
     before = await table_counts(app.state.db)
+    assert "Heat" not in text_of((await user.get("/people/10")).text)
     principals = (DATA / "title.principals.tsv").read_text(encoding="utf-8")
     recast = principals.replace('nm0000002\tactor\t\\N\t["Lt. Vincent Hanna"]', 'nm0000010\tactor\t\\N\t["Hanna"]')
     await load_people(app.state.db, people_files(copy_of_data(tmp_path, title_principals=recast)))
     heat = text_of((await user.get(f"/films/{await film_id(app.state.db, 'tt0000101')}")).text)
     assert "Kyle MacLachlan as Hanna" in heat and "Al Pacino" not in heat
+    assert "Heat (1995) as Hanna" in text_of((await user.get("/people/10")).text), "the person's page follows"
     assert await table_counts(app.state.db) == {**before, "people": before["people"] - 1}, "Al Pacino is no one's now"
+
+
+async def test_a_persons_page_shows_a_films_new_title_after_the_films_are_loaded_again(app, user, tmp_path):
+    await load_everything(app.state.db)
+    assert "Dune (2021)" in text_of((await user.get("/people/11")).text)
+    basics = (DATA / "title.basics.tsv").read_text(encoding="utf-8")
+    renamed = tmp_path / "title.basics.tsv"
+    renamed.write_text(basics.replace("tt0000108\tmovie\tDune\t", "tt0000108\tmovie\tDune: Part One\t"), encoding="utf-8")
+    await load_catalog(app.state.db, renamed, DATA / "title.ratings.tsv")
+    page = text_of((await user.get("/people/11")).text)
+    assert "Dune: Part One (2021)" in page and "Dune (2021)" not in page
 
 
 async def test_a_load_of_one_file_keeps_what_the_others_gave(app, user):
