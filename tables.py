@@ -18,6 +18,7 @@ from sqlalchemy import (
     func,
     literal_column,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -46,7 +47,10 @@ class Base(DeclarativeBase):
 
 class User(Base):
     __tablename__ = "users"
-    __table_args__ = (UniqueConstraint("email", name="uq_users_email"),)
+    __table_args__ = (
+        UniqueConstraint("email", name="uq_users_email"),
+        Index("uq_users_profile_key", "profile_key", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(320))
@@ -71,6 +75,13 @@ class User(Base):
     time_zone: Mapped[str | None] = mapped_column(String(64))
     # How many lists of their own the person has, kept by triggers (migration 0023).
     own_lists: Mapped[int] = mapped_column(Integer, server_default="0")
+    # The name others on the instance know them by (friends/profiles.py), and its folded form,
+    # unique; what the people they have accepted as followers see of theirs.
+    profile_name: Mapped[str | None] = mapped_column(String(40))
+    profile_key: Mapped[str | None] = mapped_column(String(40))
+    share_diary: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    share_reviews: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    share_watchlist: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
 
 class LoginSession(Base):
@@ -584,6 +595,39 @@ class WebhookEvent(Base):
     outcome: Mapped[str] = mapped_column(String(200))
 
 
+class Follow(Base):
+    """`follower_id` asked to follow `followed_id` (friends/): pending until the followed one
+    accepts it (`accepted_at`) or declines it (`declined_at`: kept, so that the same request
+    does not come again); either of them ends it by removing the row."""
+
+    __tablename__ = "follows"
+    __table_args__ = (
+        UniqueConstraint("follower_id", "followed_id", name="uq_follows_pair"),
+        Index("ix_follows_followed", "followed_id", "follower_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    follower_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    followed_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    requested_at: Mapped[int] = mapped_column(BigInteger)
+    accepted_at: Mapped[int | None] = mapped_column(BigInteger)
+    declined_at: Mapped[int | None] = mapped_column(BigInteger)
+    # What the follower typed to find them (an address or a profile name): what their own page
+    # calls a request not yet accepted, which must not tell them more than they knew.
+    asked_as: Mapped[str] = mapped_column(String(320), server_default="")
+
+
+class Block(Base):
+    """`blocker_id` blocked `blocked_id`: no request from them reaches the blocker, and neither
+    follows the other."""
+
+    __tablename__ = "blocks"
+
+    blocker_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    blocked_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+
+
 users = User.__table__
 login_sessions = LoginSession.__table__
 movies = Movie.__table__
@@ -626,3 +670,5 @@ share_links = ShareLink.__table__
 account_links = AccountLink.__table__
 account_tokens = AccountToken.__table__
 webhook_events = WebhookEvent.__table__
+follows = Follow.__table__
+blocks = Block.__table__

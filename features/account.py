@@ -7,6 +7,7 @@ from starlette.routing import Route
 
 from ..account_changes import Refused, delete_account, end_sessions, set_password
 from ..auth import WRONG_PASSWORD, current_password_matches, has_password, leave, rotate_session
+from ..friends.profiles import profile_of
 from ..security import account_tokens, events, passkeys, recovery_codes, totp
 from ..security.passwords import PASSWORD_RULE, check_password
 from ..tables import oidc_identities
@@ -32,6 +33,7 @@ async def account_page(request: Request) -> Response:
         "has_password": await has_password(db, user.id),
         "sign_on_linked": await single_sign_on_linked(db, user.id),
         "tokens": await account_tokens.listed(db, user.id, account_tokens.API),
+        "profile": await profile_of(db, user.id),
     }
     return page(request, "templates/account.html", context)
 

@@ -133,7 +133,8 @@ async def test_a_persons_page_shows_a_films_new_title_after_the_films_are_loaded
     assert "Dune (2021)" in text_of((await user.get("/people/11")).text)
     basics = (DATA / "title.basics.tsv").read_text(encoding="utf-8")
     renamed = tmp_path / "title.basics.tsv"
-    renamed.write_text(basics.replace("tt0000108\tmovie\tDune\t", "tt0000108\tmovie\tDune: Part One\t"), encoding="utf-8")
+    dune = basics.replace("tt0000108\tmovie\tDune\t", "tt0000108\tmovie\tDune: Part One\t")
+    renamed.write_text(dune, encoding="utf-8")
     await load_catalog(app.state.db, renamed, DATA / "title.ratings.tsv")
     page = text_of((await user.get("/people/11")).text)
     assert "Dune: Part One (2021)" in page and "Dune (2021)" not in page

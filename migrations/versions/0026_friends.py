@@ -1,0 +1,51 @@
+"""Friends on one instance (friends/): a profile name and what followers see on each account,
+follow requests (pending, accepted or declined) and blocks.
+
+Revision ID: 0026
+Revises: 0025
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0026"
+down_revision = "0025"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # Added in place (no batch copy of users, which the list counts' triggers name).
+    op.add_column("users", sa.Column("profile_name", sa.String(40), nullable=True))
+    op.add_column("users", sa.Column("profile_key", sa.String(40), nullable=True))
+    op.add_column("users", sa.Column("share_diary", sa.Boolean(), nullable=False, server_default=sa.true()))
+    op.add_column("users", sa.Column("share_reviews", sa.Boolean(), nullable=False, server_default=sa.true()))
+    op.add_column("users", sa.Column("share_watchlist", sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.create_index("uq_users_profile_key", "users", ["profile_key"], unique=True)
+    op.create_table(
+        "follows",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("follower_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("followed_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("requested_at", sa.BigInteger(), nullable=False),
+        sa.Column("accepted_at", sa.BigInteger(), nullable=True),
+        sa.Column("declined_at", sa.BigInteger(), nullable=True),
+        sa.Column("asked_as", sa.String(320), nullable=False, server_default=""),
+        sa.UniqueConstraint("follower_id", "followed_id", name="uq_follows_pair"),
+    )
+    op.create_index("ix_follows_followed", "follows", ["followed_id", "follower_id"])
+    op.create_table(
+        "blocks",
+        sa.Column("blocker_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("blocked_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("created_at", sa.BigInteger(), nullable=False),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("blocks")
+    op.drop_index("ix_follows_followed", table_name="follows")
+    op.drop_table("follows")
+    op.drop_index("uq_users_profile_key", table_name="users")
+    for column in ("share_watchlist", "share_reviews", "share_diary", "profile_key", "profile_name"):
+        op.drop_column("users", column)
