@@ -102,6 +102,7 @@ class Movie(Base):
         # In half stars: 1 is ½ a star, 10 is five stars (diary/ratings.py).
         CheckConstraint("rating BETWEEN 1 AND 10", name="ck_movies_rating"),
         Index("ix_movies_user_watched", "user_id", "watched", "id"),
+        Index("ix_movies_user_added", "user_id", "added_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -140,6 +141,8 @@ class Viewing(Base):
         CheckConstraint("rating BETWEEN 1 AND 10", name="ck_viewings_rating"),
         Index("ix_viewings_user_diary", "user_id", "watched_on", "id"),
         Index("ix_viewings_movie", "movie_id", "watched_on"),
+        # Friends' activity, newest first (friends/activity.py).
+        Index("ix_viewings_user_created", "user_id", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from ..catalog.films import NO_SUCH_FILM
 from ..catalog.people import akas_of_film, credits_of_film
+from ..friends.activity import friends_on_film
 from ..lists.entries import Entry, entry_of_film, entry_url
 from ..tables import films
 from ..web import convertors  # noqa: F401 (registers {…:row_id} for the routes below)
@@ -43,7 +44,11 @@ async def film_page(request: Request) -> Response:
         raise HTTPException(404, NO_SUCH_FILM)
     want_posters(request, [film_id])
     entry = await entry_of_film(db, request.state.user.id, film_id)
-    people = {"credits": await credits_of_film(db, film_id), "akas": await akas_of_film(db, film_id)}
+    people = {
+        "credits": await credits_of_film(db, film_id),
+        "akas": await akas_of_film(db, film_id),
+        "friends": await friends_on_film(db, request.state.user.id, film_id),
+    }
     return await entry_page(request, rows[0], entry, people)
 
 

@@ -8,6 +8,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..auth import normalise_email
+from ..friends.activity import START, activity_of_followed, cursor
 from ..friends.profiles import Profile, check_name, profile_of, set_profile
 from ..friends.store import (
     FOLLOW_REQUESTS,
@@ -28,7 +29,7 @@ from ..web.errors import too_many_attempts
 from ..web.flash import flash
 from ..web.forms import form_fields
 from ..web.redirects import back_to
-from ..web.rendering import after_post, page
+from ..web.rendering import after_post, fragments, page, wants_fragment
 
 PAGE = "/friends"
 NOT_YOURS = "That request or follow is not one of yours, or it has ended."
@@ -49,7 +50,16 @@ async def page_context(request: Request) -> dict:
 
 
 async def friends_page(request: Request) -> Response:
-    return page(request, "templates/friends.html", await page_context(request))
+    """The activity of the people followed, newest first (`after`: from where a page ended;
+    htmx's "Show more" gets the rows alone), then the follows and requests."""
+    after = cursor(request.query_params.get("after") or "") if "after" in request.query_params else START
+    if after is None:
+        raise HTTPException(400, "That is not a place in the activity FlickList gave.")
+    activity, next_key = await activity_of_followed(request.app.state.db, request.state.user.id, after)
+    more = f"{PAGE}?after={next_key}" if next_key else None
+    if wants_fragment(request):
+        return fragments(request, ["partials/activity.html"], {"activity": activity, "more": more})
+    return page(request, "templates/friends.html", {**await page_context(request), "activity": activity, "more": more})
 
 
 async def answer(request: Request, message: str, category: str = "success", status: int = 200) -> Response:

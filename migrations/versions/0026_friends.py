@@ -1,5 +1,6 @@
 """Friends on one instance (friends/): a profile name and what followers see on each account,
-follow requests (pending, accepted or declined) and blocks.
+follow requests (pending, accepted or declined) and blocks; the indexes that read a person's
+viewings and films newest first, for their followers' activity pages.
 
 Revision ID: 0026
 Revises: 0025
@@ -41,8 +42,13 @@ def upgrade() -> None:
         sa.Column("created_at", sa.BigInteger(), nullable=False),
     )
 
+    op.create_index("ix_viewings_user_created", "viewings", ["user_id", "created_at", "id"])
+    op.create_index("ix_movies_user_added", "movies", ["user_id", "added_at", "id"])
+
 
 def downgrade() -> None:
+    op.drop_index("ix_movies_user_added", table_name="movies")
+    op.drop_index("ix_viewings_user_created", table_name="viewings")
     op.drop_table("blocks")
     op.drop_index("ix_follows_followed", table_name="follows")
     op.drop_table("follows")

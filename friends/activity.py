@@ -1,0 +1,180 @@
+"""What the people a person follows have done, as each of them lets followers see it: films
+watched (with their rating, if they share their diary and ratings; their review, if they share
+reviews) and films added to their watchlist (if they share it); newest first, a page at a time
+from where the last page ended. And what they made of one film, for its page.
+
+Only accounts that have accepted the person as a follower count, and the query itself says so
+(`FOLLOWED`): nothing of anyone else's is ever read."""
+
+from typing import NamedTuple
+
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+    union_all,
+)
+
+from ..db import Database
+from ..tables import follows, movies, users, viewings
+
+PAGE = 30
+ME = bindparam("user_id")
+FOLLOWED = select(follows.c.followed_id).where(follows.c.follower_id == ME, follows.c.accepted_at.is_not(None))
+# Their name to a follower they accepted: their profile name, else their address.
+NAME = func.coalesce(users.c.profile_name, users.c.email)
+WATCHED, ADDED = "watched", "added"
+
+
+class Activity(NamedTuple):
+    at: int
+    kind: str  # WATCHED or ADDED
+    id: int  # the viewing's or the entry's
+    name: str
+    film_id: int | None
+    title: str
+    watched_on: str | None
+    rating: int | None  # None when not shared
+    review: str  # "" when not shared
+    rewatch: bool
+
+    @property
+    def key(self) -> str:
+        """Where the next page starts (the `after` of its URL)."""
+        return f"{self.at}.{self.kind}.{self.id}"
+
+
+BEFORE = tuple_(bindparam("at", type_=BigInteger), bindparam("kind", type_=String), bindparam("row", type_=Integer))
+SHARED_RATING = case((users.c.share_diary, viewings.c.rating))
+SHARED_REVIEW = case((users.c.share_reviews, viewings.c.review), else_=literal("", String))
+
+
+def newest(branch, at, kind: str, row_id) -> object:
+    """One kind of event after the cursor, newest first, a page of it at most."""
+    kind_column = literal(kind, String)
+    return (
+        branch.where(tuple_(at, kind_column, row_id) < BEFORE)
+        .order_by(at.desc(), row_id.desc())
+        .limit(PAGE + 1)
+        .subquery()
+    )
+
+
+WATCHED_EVENTS = newest(
+    select(
+        viewings.c.created_at.label("at"),
+        literal(WATCHED, String).label("kind"),
+        viewings.c.id.label("id"),
+        NAME.label("name"),
+        movies.c.film_id,
+        movies.c.title,
+        viewings.c.watched_on,
+        SHARED_RATING.label("rating"),
+        SHARED_REVIEW.label("review"),
+        viewings.c.rewatch,
+    )
+    .join(movies, movies.c.id == viewings.c.movie_id)
+    .join(users, users.c.id == viewings.c.user_id)
+    .where(
+        viewings.c.user_id.in_(FOLLOWED),
+        or_(users.c.share_diary, and_(users.c.share_reviews, viewings.c.review != "")),
+    ),
+    viewings.c.created_at,
+    WATCHED,
+    viewings.c.id,
+)
+ADDED_EVENTS = newest(
+    select(
+        movies.c.added_at.label("at"),
+        literal(ADDED, String).label("kind"),
+        movies.c.id.label("id"),
+        NAME.label("name"),
+        movies.c.film_id,
+        movies.c.title,
+        cast(None, String).label("watched_on"),
+        cast(None, movies.c.rating.type).label("rating"),
+        literal("", String).label("review"),
+        literal(False).label("rewatch"),
+    )
+    .join(users, users.c.id == movies.c.user_id)
+    .where(movies.c.user_id.in_(FOLLOWED), users.c.share_watchlist),
+    movies.c.added_at,
+    ADDED,
+    movies.c.id,
+)
+EVENTS = union_all(select(WATCHED_EVENTS), select(ADDED_EVENTS)).subquery()
+ACTIVITY = select(EVENTS).order_by(EVENTS.c.at.desc(), EVENTS.c.kind.desc(), EVENTS.c.id.desc()).limit(PAGE + 1)
+START = (2**62, "~", 0)  # before every event
+
+
+def cursor(after: str) -> tuple[int, str, int] | None:
+    """The `after` of a page's URL as a cursor; None for one FlickList did not make."""
+    at, _, rest = after.partition(".")
+    kind, _, row = rest.partition(".")
+    if not (at.isdigit() and row.isdigit() and kind in (WATCHED, ADDED) and len(at) < 19 and len(row) < 19):
+        return None
+    return int(at), kind, int(row)
+
+
+async def activity_of_followed(
+    db: Database, user_id: int, after: tuple[int, str, int] = START
+) -> tuple[list[Activity], str | None]:
+    """A page of what the people `user_id` follows did, and where the next page starts (None: no more)."""
+    at, kind, row = after
+    rows = [Activity(*found) for found in await db.fetch_all(ACTIVITY, user_id=user_id, at=at, kind=kind, row=row)]
+    return rows[:PAGE], rows[PAGE - 1].key if len(rows) > PAGE else None
+
+
+class FriendsView(NamedTuple):
+    """One followed person's take on a film: their rating and latest review, as shared."""
+
+    name: str
+    rating: int | None
+    review: str
+    watched: bool
+
+
+REVIEWED = and_(viewings.c.movie_id == movies.c.id, viewings.c.review != "")
+# Their entry of the film (its rating, whether watched) and their newest review of it.
+NEWEST_REVIEW = (
+    select(SHARED_REVIEW)
+    .where(REVIEWED)
+    .order_by(viewings.c.watched_on.desc(), viewings.c.id.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+ON_FILM = (
+    select(
+        NAME,
+        case((users.c.share_diary, movies.c.rating)),
+        func.coalesce(NEWEST_REVIEW, literal("", String)),
+        movies.c.watched,
+    )
+    .join(users, users.c.id == movies.c.user_id)
+    .where(
+        movies.c.user_id.in_(FOLLOWED),
+        movies.c.title_key == bindparam("title_key"),
+        or_(
+            and_(users.c.share_diary, movies.c.watched),
+            and_(users.c.share_watchlist, movies.c.watched.is_(False)),
+            and_(users.c.share_reviews, exists().where(REVIEWED)),
+        ),
+    )
+    .order_by(NAME)
+)
+
+
+async def friends_on_film(db: Database, user_id: int, film_id: int) -> list[FriendsView]:
+    """What the people `user_id` follows made of the catalog film, as each shares it."""
+    found = await db.fetch_all(ON_FILM, user_id=user_id, title_key=f"film:{film_id}")
+    return [FriendsView(*row) for row in found]

@@ -1,0 +1,110 @@
+"""What the people one follows did, as each lets followers see it: on /friends, newest first a
+page at a time, and on a film's page; nothing of anyone who has not accepted one."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+from support import DATA, text_of
+
+from flicklist.catalog.load import load_catalog
+from flicklist.friends.activity import PAGE
+from flicklist.tables import films
+
+HEAT = 4  # the loader numbers films most voted first
+
+
+async def named(visitor, name: str, **shares: str) -> None:
+    shared = shares or {"share_diary": "on", "share_reviews": "on"}
+    assert (await visitor.post("/account/profile", {"profile_name": name, **shared})).status_code == 303
+
+
+async def follows(follower, followed, followed_name: str) -> None:
+    await follower.post("/friends/follow", {"who": followed_name})
+    (request_id,) = re.findall(r'action="/friends/(\d+)/accept"', (await followed.get("/friends")).text)
+    assert (await followed.post(f"/friends/{request_id}/accept")).status_code == 303
+
+
+async def watched_with_review(visitor, film_id: int, review: str, rating: str = "4.5") -> int:
+    added = await visitor.post("/movies", {"film": str(film_id)})
+    assert added.status_code == 303
+    movie_id = int(re.findall(r'action="/movies/(\d+)/watched"', (await visitor.get(f"/films/{film_id}")).text)[0])
+    fields = {"watched_on": "2026-12-01", "rating": rating, "review": review}
+    assert (await visitor.post(f"/movies/{movie_id}/log", fields)).status_code == 303
+    return movie_id
+
+
+@pytest.fixture
+async def bob(app, make_visitor):
+    """Bob, known as bobby, on an instance whose catalog has Heat (1995) as film HEAT."""
+    await load_catalog(app.state.db, DATA / "title.basics.tsv", DATA / "title.ratings.tsv")
+    found = await app.state.db.fetch_all(select(films.c.id).where(films.c.imdb_id == "tt0000101"))
+    assert found[0][0] == HEAT
+    bob = await make_visitor()
+    await bob.register("bob@example.com")
+    await named(bob, "bobby")
+    return bob
+
+
+async def test_the_people_one_follows_show_what_they_watched_rated_and_reviewed(user, bob, make_visitor):
+    await named(user, "Annie")
+    await follows(user, bob, "bobby")
+    await watched_with_review(bob, HEAT, "Tense from the first shot.")
+    html = (await user.get("/friends")).text
+    assert "bobby watched Heat ★★★★★ 4.5 1 Dec 2026 Tense from the first shot." in text_of(html)
+    assert f'href="/films/{HEAT}"' in html and 'aria-label="rated 4.5 stars"' in html
+
+    carol = await make_visitor()
+    await carol.register("carol@example.com")
+    await named(carol, "carol")
+    await carol.post("/friends/follow", {"who": "bobby"})  # waiting: bob has not answered
+    assert "Tense from the first shot" not in (await carol.get("/friends")).text
+    carols_film_page = text_of((await carol.get(f"/films/{HEAT}")).text)
+    assert "bobby" not in carols_film_page and "friend watched this" not in carols_film_page
+    film = text_of((await user.get(f"/films/{HEAT}")).text)
+    assert "1 friend watched this: ★★★★★ 4.5." in film and "bobby rated it ★★★★★ 4.5" in film
+
+
+async def test_what_each_person_shares_is_all_their_followers_see(user, bob):
+    await named(user, "Annie")
+    await follows(user, bob, "bobby")
+    await watched_with_review(bob, HEAT, "Tense.")
+    await bob.post("/movies", {"film": "2"})
+    assert "to their watchlist" not in text_of((await user.get("/friends")).text), "watchlist off by default"
+    await named(bob, "bobby", share_reviews="on", share_watchlist="on")
+    page = text_of((await user.get("/friends")).text)
+    assert "bobby added" in page and "to their watchlist" in page
+    assert "bobby watched Heat 1 Dec 2026 Tense." in page, "a review without the diary's rating"
+    await named(bob, "bobby", share_watchlist="on")
+    page = text_of((await user.get("/friends")).text)
+    assert "Tense." not in page and "watched Heat" not in page and "to their watchlist" in page
+    film = text_of((await user.get(f"/films/{HEAT}")).text)
+    assert "bobby rated it" not in film and "friend watched this" not in film
+
+
+async def test_nothing_shows_once_the_follow_ends_or_after_a_block(user, bob):
+    await named(user, "Annie")
+    await follows(user, bob, "bobby")
+    await watched_with_review(bob, HEAT, "Tense.")
+    (follow_id,) = re.findall(r'action="/friends/(\d+)/end"', (await user.get("/friends")).text)
+    await bob.post(f"/friends/{follow_id}/block")
+    assert "Tense." not in (await user.get("/friends")).text
+    assert "bobby" not in text_of((await user.get(f"/films/{HEAT}")).text)
+
+
+async def test_the_activity_comes_a_page_at_a_time_newest_first_and_pages_join_up(app, user, bob):
+    await named(user, "Annie")
+    await follows(user, bob, "bobby")
+    movie_id = await watched_with_review(bob, HEAT, "First.")
+    for n in range(PAGE + 4):
+        await bob.post(f"/movies/{movie_id}/log", {"watched_on": f"2026-11-{n % 28 + 1:02d}", "review": f"Note {n}."})
+    first = (await user.get("/friends")).text
+    notes = re.findall(r"Note (\d+)\.", first)
+    more = re.findall(r'href="(/friends\?after=[^"]+)"', first)
+    assert len(notes) == PAGE and len(more) == 1
+    rest = await user.get(more[0].replace("&amp;", "&"), htmx=True)
+    later = re.findall(r"Note (\d+)\.", rest.text)
+    assert "First." in rest.text and "<html" not in rest.text and 'id="show-more"' not in rest.text
+    assert sorted(map(int, notes + later)) == list(range(PAGE + 4)), "every note once"
+    assert int(notes[0]) > int(notes[-1]), "newest first"
+    assert (await user.get("/friends?after=yesterday")).status_code == 400
