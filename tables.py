@@ -631,6 +631,23 @@ class Block(Base):
     created_at: Mapped[int] = mapped_column(BigInteger)
 
 
+class WatchedTogether(Base):
+    """A viewing its diarist watched with `friend_id` (friends/together.py): shown to the friend
+    until they add it to their own diary or dismiss it (`answered_at`)."""
+
+    __tablename__ = "watched_together"
+    __table_args__ = (
+        UniqueConstraint("viewing_id", "friend_id", name="uq_watched_together"),
+        Index("ix_watched_together_friend", "friend_id", "answered_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    viewing_id: Mapped[int] = mapped_column(ForeignKey("viewings.id", ondelete="CASCADE"))
+    friend_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    answered_at: Mapped[int | None] = mapped_column(BigInteger)
+
+
 users = User.__table__
 login_sessions = LoginSession.__table__
 movies = Movie.__table__
@@ -675,3 +692,4 @@ account_tokens = AccountToken.__table__
 webhook_events = WebhookEvent.__table__
 follows = Follow.__table__
 blocks = Block.__table__
+watched_together = WatchedTogether.__table__

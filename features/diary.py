@@ -23,6 +23,7 @@ from ..diary.viewings import (
     VIEWING_FIELDS,
     check_viewing,
 )
+from ..friends.together import friends_to_name, name_companions
 from ..lists.entries import ENTRY, entry_url
 from ..lists.rows import NOT_ON_YOUR_LIST
 from ..tables import now, viewings
@@ -32,6 +33,7 @@ from ..web.forms import form_fields
 from ..web.list_pages import requested_diary_after, the_users_entry
 from ..web.rendering import fragments, go_to, page, wants_fragment
 from ..web.undo import from_trash, to_trash
+from ..whole_numbers import row_id
 
 NOT_YOUR_VIEWING = "That viewing is not in your diary."
 
@@ -54,7 +56,9 @@ async def log_form(request: Request) -> Response:
     title = (await the_users_entry(request, movie_id)).title
     seen = (await request.app.state.db.fetch_all(HAS_BEEN_WATCHED, movie_id=movie_id))[0][0]
     form = {"watched_on": today().isoformat(), "rewatch": "on" if seen else ""}
-    return viewing_form_page(request, {"title": title, "action": f"/movies/{movie_id}/log", "form": form})
+    friends = await friends_to_name(request.app.state.db, request.state.user.id)
+    context = {"title": title, "action": f"/movies/{movie_id}/log", "form": form, "friends": friends}
+    return viewing_form_page(request, context)
 
 
 async def log(request: Request) -> Response:
@@ -65,9 +69,13 @@ async def log(request: Request) -> Response:
     fields = await form_fields(request, *VIEWING_FIELDS)
     viewing, errors = check_viewing(fields)
     if viewing is None:
-        return refuse_viewing(request, fields, errors, title=title, action=f"/movies/{movie_id}/log")
+        friends = await friends_to_name(request.app.state.db, request.state.user.id)
+        return refuse_viewing(request, fields, errors, title=title, action=f"/movies/{movie_id}/log", friends=friends)
     ids = {"movie_id": movie_id, "user_id": request.state.user.id, "now": now()}
-    await request.app.state.db.write_together((LOG_AS_TOLD, {**ids, **viewing._asdict()}), (MARK_WATCHED, ids))
+    db = request.app.state.db
+    (viewing_id, *_), _ = await db.write_together((LOG_AS_TOLD, {**ids, **viewing._asdict()}), (MARK_WATCHED, ids))
+    companions = [friend_id for value in (await request.form()).getlist("with") if (friend_id := row_id(value))]
+    await name_companions(db, request.state.user.id, viewing_id, companions)
     flash(request, f"Logged '{title}', watched {written_day(viewing.watched_on)}.", "success")
     return go_to(request, entry_url(movie_id, entry.film_id))
 

@@ -2,12 +2,16 @@
 their own requests still waiting, whom they blocked) and its buttons; and the profile that
 names a person to the others on the instance and says what their followers see."""
 
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ..api.films import ListsFull
 from ..auth import normalise_email
+from ..diary.days import written_day
+from ..diary.ratings import RATING_RULE, RATINGS
 from ..friends.activity import START, activity_of_followed, cursor
 from ..friends.profiles import Profile, check_name, profile_of, set_profile
 from ..friends.store import (
@@ -23,6 +27,7 @@ from ..friends.store import (
     friends_of,
     unblock,
 )
+from ..friends.together import add_to_diary, dismiss, invitations
 from ..security import address_limits
 from ..web import convertors  # noqa: F401 (registers {…:row_id} for the routes below)
 from ..web.errors import too_many_attempts
@@ -34,6 +39,7 @@ from ..web.rendering import after_post, fragments, page, wants_fragment
 PAGE = "/friends"
 NOT_YOURS = "That request or follow is not one of yours, or it has ended."
 NO_ONE = "No one on this FlickList has that address or profile name."
+NOT_TOGETHER = "That viewing is not waiting for you: it was added, dismissed, or is someone else's."
 NAME_FIRST = "Choose a profile name in your account settings first: it is what the person you ask sees."
 ASKED = {
     Asked.SENT: ("success", "Asked. They see your request on their Friends page; you follow them once they accept."),
@@ -46,7 +52,11 @@ ASKED = {
 
 async def page_context(request: Request) -> dict:
     db, user_id = request.app.state.db, request.state.user.id
-    return {"friends": await friends_of(db, user_id), "profile": await profile_of(db, user_id)}
+    return {
+        "friends": await friends_of(db, user_id),
+        "profile": await profile_of(db, user_id),
+        "together": await invitations(db, user_id),
+    }
 
 
 async def friends_page(request: Request) -> Response:
@@ -96,6 +106,37 @@ def changed_by(change, message: str):
     return route
 
 
+async def add_watched_together(request: Request) -> Response:
+    """A viewing a friend logged as watched with this person, into their own diary: the same
+    day, the rating they give it here (field `rating`, optional)."""
+    db, user_id, invitation_id = request.app.state.db, request.state.user.id, request.path_params["invitation_id"]
+    invitation = next((found for found in await invitations(db, user_id) if found.id == invitation_id), None)
+    if invitation is None:
+        raise HTTPException(404, NOT_TOGETHER)
+    rating = (await form_fields(request, "rating"))["rating"]
+    if rating and rating not in RATINGS:
+        raise HTTPException(422, RATING_RULE)
+    try:
+        added = await add_to_diary(
+            db, user_id, invitation, RATINGS.get(rating), request.app.state.settings.max_films_per_user
+        )
+    except ListsFull as full:
+        return await answer(request, str(full), "error", 422)
+    except IntegrityError:  # the film added meanwhile by another click
+        added = False
+    if not added:
+        return await answer(request, "That viewing is in your diary already.", "info")
+    return await answer(
+        request, f"Added '{invitation.title}', watched {written_day(invitation.watched_on)}, to your diary."
+    )
+
+
+async def dismiss_watched_together(request: Request) -> Response:
+    if not await dismiss(request.app.state.db, request.state.user.id, request.path_params["invitation_id"]):
+        raise HTTPException(404, NOT_TOGETHER)
+    return await answer(request, "Dismissed.")
+
+
 async def lift_block(request: Request) -> Response:
     if not await unblock(request.app.state.db, request.state.user.id, request.path_params["user_id"]):
         raise HTTPException(404, "You have not blocked that account.")
@@ -127,5 +168,7 @@ routes = [
         methods=["POST"],
     ),
     Route(PAGE + "/blocked/{user_id:row_id}/unblock", lift_block, methods=["POST"]),
+    Route(PAGE + "/together/{invitation_id:row_id}/add", add_watched_together, methods=["POST"]),
+    Route(PAGE + "/together/{invitation_id:row_id}/dismiss", dismiss_watched_together, methods=["POST"]),
     Route("/account/profile", save_profile, methods=["POST"]),
 ]

@@ -1,5 +1,5 @@
 """Friends on one instance (friends/): a profile name and what followers see on each account,
-follow requests (pending, accepted or declined) and blocks; the indexes that read a person's
+follow requests (pending, accepted or declined), blocks, viewings watched together; the indexes that read a person's
 viewings and films newest first, for their followers' activity pages.
 
 Revision ID: 0026
@@ -42,11 +42,22 @@ def upgrade() -> None:
         sa.Column("created_at", sa.BigInteger(), nullable=False),
     )
 
+    op.create_table(
+        "watched_together",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("viewing_id", sa.Integer(), sa.ForeignKey("viewings.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("friend_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("created_at", sa.BigInteger(), nullable=False),
+        sa.Column("answered_at", sa.BigInteger(), nullable=True),
+        sa.UniqueConstraint("viewing_id", "friend_id", name="uq_watched_together"),
+    )
+    op.create_index("ix_watched_together_friend", "watched_together", ["friend_id", "answered_at"])
     op.create_index("ix_viewings_user_created", "viewings", ["user_id", "created_at", "id"])
     op.create_index("ix_movies_user_added", "movies", ["user_id", "added_at", "id"])
 
 
 def downgrade() -> None:
+    op.drop_table("watched_together")
     op.drop_index("ix_movies_user_added", table_name="movies")
     op.drop_index("ix_viewings_user_created", table_name="viewings")
     op.drop_table("blocks")
