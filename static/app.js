@@ -141,7 +141,8 @@ function placeFocus(placed) {
       return;
     }
   }
-  (document.getElementById("list-heading") || document.getElementById("title") || document.getElementById("main")).focus();
+  const heading = document.getElementById("list-heading") || document.getElementById("friends-heading");
+  (heading || document.getElementById("title") || document.getElementById("main")).focus();
 }
 
 // Rows the server sent back (an undo, an add) arrive at the top of the list, each naming the
