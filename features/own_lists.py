@@ -13,11 +13,15 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from ..api.films import ListsFull, find_or_add
 from ..catalog.films import film_by_id, only_film_named
 from ..catalog.people import names_of
 from ..catalog.text import clean_lines, clean_text, stored_key
 from ..diary.days import today, written_day
+from ..diary.viewings import LOG_CROSSED_OFF
 from ..friends.together import friends_to_name
+from ..history.plan import Film
+from ..lists.changes import CROSS_OFF, logged_today
 from ..lists.titles import NOT_IN_CATALOG, check_title
 from ..own_lists import editors, nights, store, views
 from ..own_lists.fields import NAME_MAX, description_error, name_error, note_error
@@ -271,6 +275,32 @@ async def remove(request: Request) -> Response:
     return RedirectResponse(f"/lists/{own.id}", status_code=303)
 
 
+async def cross_off(request: Request) -> Response:
+    """ "I watched it!" on a list's film: onto the viewer's own Watched list, with a viewing
+    today (added to their lists first when it was on neither), whoever's list it is."""
+    own = await the_list_to_change(request)
+    db, user_id, entry_id = request.app.state.db, request.state.user.id, request.path_params["entry_id"]
+    found = await db.fetch_all(store.ENTRYS_FILM, in_list=own.id, entry_id=entry_id)
+    if not found:
+        raise HTTPException(404, NOT_ON_THE_LIST)
+    title, year, film_id = found[0]
+    back = f"/lists/{own.id}#entry-{entry_id}"
+    try:
+        listed = await find_or_add(
+            db, user_id, Film(title, year, film_id), request.app.state.settings.max_films_per_user
+        )
+    except ListsFull as full:
+        flash(request, str(full), "error")
+        return RedirectResponse(back, status_code=303)
+    if listed.watched:
+        flash(request, f"'{title}' is on your Watched list already.", "info")
+        return RedirectResponse(back, status_code=303)
+    logged, ids = logged_today(), {"movie_id": listed.movie_id, "user_id": user_id}
+    await db.write_together((LOG_CROSSED_OFF, {**ids, **logged}), (CROSS_OFF, {**ids, "now": logged["now"]}))
+    flash(request, f"Crossed off '{title}': it is on your Watched list, in your diary today.", "success")
+    return RedirectResponse(back, status_code=303)
+
+
 async def confirm_delete(request: Request) -> Response:
     return page(request, "templates/own_list_delete.html", {"list": await the_users_list(request)})
 
@@ -368,4 +398,5 @@ routes = [
     Route(f"{ENTRY_URL}/move", move_entry, methods=["POST"]),
     Route(f"{ENTRY_URL}/note", note, methods=["POST"]),
     Route(f"{ENTRY_URL}/remove", remove, methods=["POST"]),
+    Route(f"{ENTRY_URL}/watched", cross_off, methods=["POST"]),
 ]

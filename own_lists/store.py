@@ -86,6 +86,7 @@ BEFORE = select(func.count()).where(
     ),
 )
 AN_ENTRY = select(entries.c.id, entries.c.title, entries.c.position).where(*THE_LISTS_ENTRY)
+ENTRYS_FILM = select(entries.c.title, entries.c.year, entries.c.film_id).where(*THE_LISTS_ENTRY)
 # The positions of the entries at a place and the one after it, the moving entry left out.
 NEIGHBOURS = (
     select(entries.c.position)

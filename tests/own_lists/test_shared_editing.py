@@ -159,3 +159,15 @@ async def test_a_pick_leaves_out_what_anyone_watching_has_seen(shared):
     await ann.post(f"/movies/{await ann.movie_id('Brazil')}/watched")
     everything = await ann.get(f"/lists/{list_id}/pick?with={bob_id}", htmx=True)
     assert "Between you, you have seen every film on this list." in text_of(everything.text)
+
+
+async def test_an_editor_crosses_off_a_film_onto_their_own_watched_list(shared):
+    ann, bob, _, list_id = shared
+    await ann.post(f"/lists/{list_id}/films", {"title": "Heat"})
+    (entry,) = entry_ids((await bob.get(f"/lists/{list_id}")).text)
+    crossed = await bob.post(f"/lists/{list_id}/entries/{entry}/watched")
+    assert crossed.status_code == 303 and crossed.headers["location"] == f"/lists/{list_id}#entry-{entry}"
+    assert "1 of 1 seen" in text_of((await bob.get(f"/lists/{list_id}")).text)
+    assert "Heat" in text_of((await bob.get("/watched")).text) and "Heat" not in text_of((await ann.get("/watched")).text)
+    again = await bob.post(f"/lists/{list_id}/entries/{entry}/watched")
+    assert "on your Watched list already" in text_of((await bob.get(again.headers["location"])).text)
