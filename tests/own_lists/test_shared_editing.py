@@ -168,6 +168,7 @@ async def test_an_editor_crosses_off_a_film_onto_their_own_watched_list(shared):
     crossed = await bob.post(f"/lists/{list_id}/entries/{entry}/watched")
     assert crossed.status_code == 303 and crossed.headers["location"] == f"/lists/{list_id}#entry-{entry}"
     assert "1 of 1 seen" in text_of((await bob.get(f"/lists/{list_id}")).text)
-    assert "Heat" in text_of((await bob.get("/watched")).text) and "Heat" not in text_of((await ann.get("/watched")).text)
+    assert "Heat" in text_of((await bob.get("/watched")).text)
+    assert "Heat" not in text_of((await ann.get("/watched")).text), "the owner's lists are hers"
     again = await bob.post(f"/lists/{list_id}/entries/{entry}/watched")
     assert "on your Watched list already" in text_of((await bob.get(again.headers["location"])).text)
