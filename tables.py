@@ -631,6 +631,50 @@ class Block(Base):
     created_at: Mapped[int] = mapped_column(BigInteger)
 
 
+class ListEditor(Base):
+    """A friend the owner of a list of their own shares it with as an editor (own_lists/editors.py)."""
+
+    __tablename__ = "list_editors"
+    __table_args__ = (Index("ix_list_editors_user", "user_id", "list_id"),)
+
+    list_id: Mapped[int] = mapped_column(ForeignKey("film_lists.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    added_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class ListChange(Base):
+    """Who changed a shared list, and how ("added", "removed", "moved", "noted"), newest last."""
+
+    __tablename__ = "list_changes"
+    __table_args__ = (Index("ix_list_changes_list", "list_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    list_id: Mapped[int] = mapped_column(ForeignKey("film_lists.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200))
+    at: Mapped[int] = mapped_column(BigInteger)
+
+
+class FilmNight(Base):
+    """A film of a list planned for a day (own_lists/nights.py): on the list's page, and in the
+    calendar feed of its owner and editors."""
+
+    __tablename__ = "film_nights"
+    __table_args__ = (Index("ix_film_nights_list", "list_id", "on_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    list_id: Mapped[int] = mapped_column(ForeignKey("film_lists.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200))
+    year: Mapped[int | None] = mapped_column(SmallInteger)
+    film_id: Mapped[int | None] = mapped_column(
+        ForeignKey("films.id", ondelete="SET NULL", name="fk_film_nights_film_id")
+    )
+    on_date: Mapped[str] = mapped_column(String(10))  # ISO, as viewings.watched_on
+    planned_by: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[int] = mapped_column(BigInteger)
+
+
 class WatchedTogether(Base):
     """A viewing its diarist watched with `friend_id` (friends/together.py): shown to the friend
     until they add it to their own diary or dismiss it (`answered_at`)."""
@@ -693,3 +737,6 @@ webhook_events = WebhookEvent.__table__
 follows = Follow.__table__
 blocks = Block.__table__
 watched_together = WatchedTogether.__table__
+list_editors = ListEditor.__table__
+list_changes = ListChange.__table__
+film_nights = FilmNight.__table__

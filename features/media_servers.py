@@ -15,7 +15,7 @@ from ..media_servers.forms import form_field
 from ..media_servers.time_zones import CHOICES, check_zone, set_zone, zone_of
 from ..media_servers.watches import act_on, received
 from ..security import account_tokens, throttle
-from ..security.account_tokens import EMBY, JELLYFIN, PLEX, RADARR, RSS
+from ..security.account_tokens import CALENDAR, EMBY, JELLYFIN, PLEX, RADARR, RSS
 from ..security.origin import site_origin
 from ..tables import now
 from ..web.flash import flash, pop_shown_once, show_once
@@ -23,14 +23,22 @@ from ..web.forms import form_fields
 from ..web.rendering import go_to, page
 
 PAGE = "/account/media-servers"
-NAMES = {PLEX: "Plex", JELLYFIN: "Jellyfin", EMBY: "Emby", RADARR: "Radarr list", RSS: "Diary feed (RSS)"}
-# Where each token is used (features/feeds.py answers the last two).
+NAMES = {
+    PLEX: "Plex",
+    JELLYFIN: "Jellyfin",
+    EMBY: "Emby",
+    RADARR: "Radarr list",
+    RSS: "Diary feed (RSS)",
+    CALENDAR: "Film nights (calendar)",
+}
+# Where each token is used (features/feeds.py answers the last three).
 PATHS = {
     PLEX: "/webhooks/plex/{}",
     JELLYFIN: "/webhooks/jellyfin/{}",
     EMBY: "/webhooks/emby/{}",
     RADARR: "/feeds/radarr/{}",
     RSS: "/feeds/diary/{}.rss",
+    CALENDAR: "/feeds/nights/{}.ics",
 }
 READERS = {PLEX: plex.event, JELLYFIN: jellyfin.event, EMBY: emby.event}
 # The form field a server's form-encoded call carries its JSON in (Plex: always a form).

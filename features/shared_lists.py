@@ -54,7 +54,7 @@ async def shared_list(request: Request) -> Response:
         if own is None:
             raise HTTPException(404, NOT_FOUND)
         view = requested_entry_view(request.query_params, seen_allowed=False)
-        listed = await own_views.entry_page(db, own.id, view)
+        listed = await own_views.entry_page(db, own.id, view, link.user_id)
         more = f"/s/{token}?{view.query(after=listed.next_after)}" if listed.next_after else None
         context |= {"list": own, "entries": listed.entries, "first": listed.first, "more": more, "view": view}
         partial = "partials/shared_list_entries.html"

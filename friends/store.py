@@ -22,6 +22,17 @@ BY_ADDRESS = select(users.c.id).where(users.c.email == bindparam("email"), ACTIV
 BY_NAME = select(users.c.id).where(users.c.profile_key == bindparam("key"), ACTIVE)
 
 
+def friends_with(one, other) -> object:
+    """`one` and `other` follow each other one way or the other, accepted."""
+    return exists().where(
+        follows.c.accepted_at.is_not(None),
+        or_(
+            and_(follows.c.follower_id == one, follows.c.followed_id == other),
+            and_(follows.c.follower_id == other, follows.c.followed_id == one),
+        ),
+    )
+
+
 class Asked(StrEnum):
     """What asking to follow someone came to."""
 

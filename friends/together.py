@@ -4,7 +4,7 @@ add it to their own diary in one go (the same day, their own rating), or dismiss
 
 from typing import NamedTuple
 
-from sqlalchemy import and_, bindparam, exists, func, insert, or_, select, update
+from sqlalchemy import bindparam, exists, func, insert, select, update
 
 from ..api.films import find_or_add
 from ..db import Database
@@ -12,21 +12,10 @@ from ..diary.viewings import COLUMNS_LOGGED, EARLIER_VIEWING, MARK_WATCHED, logg
 from ..history.plan import Film
 from ..tables import follows, movies, now, users, viewings, watched_together
 from .activity import NAME
-from .store import NO_NAME
+from .store import NO_NAME, friends_with
 
 NAMED_AT_MOST = 20
 ME = bindparam("user_id")
-
-
-def friends_with(one, other) -> object:
-    """`one` and `other` follow each other one way or the other, accepted."""
-    return exists().where(
-        follows.c.accepted_at.is_not(None),
-        or_(
-            and_(follows.c.follower_id == one, follows.c.followed_id == other),
-            and_(follows.c.follower_id == other, follows.c.followed_id == one),
-        ),
-    )
 
 
 class Friend(NamedTuple):

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from ..db import Database
 from ..lists.view import PAGE_SIZE as LIST_PAGE_SIZE
 from ..tables import film_list_entries, film_lists, movies, now
+from .editors import MAY_CHANGE
 from .positions import GAP, between, spaced
 
 entries = film_list_entries
@@ -24,7 +25,8 @@ class OwnList(NamedTuple):
     ranked: bool
     updated_at: int
     films: int
-    seen: int
+    seen: int  # by the person looking at it
+    owner_id: int
 
 
 class ListEntry(NamedTuple):
@@ -45,8 +47,9 @@ class ListEntry(NamedTuple):
 # Named unlike the columns: SQLAlchemy keeps a column's name for its own value in an UPDATE.
 THE_USERS_LIST = (film_lists.c.id == bindparam("list_id"), film_lists.c.user_id == bindparam("owner_id"))
 THE_LISTS_ENTRY = (entries.c.id == bindparam("entry_id"), entries.c.list_id == bindparam("in_list"))
-# The person's own row of an entry's film: the same key on their watchlist or Watched list.
-THEIR_MOVIE = and_(movies.c.user_id == film_lists.c.user_id, movies.c.title_key == entries.c.title_key)
+# The viewer's own row of an entry's film: the same key on their watchlist or Watched list (on a
+# list shared with them, their own marks, not its owner's).
+THEIR_MOVIE = and_(movies.c.user_id == bindparam("viewer_id"), movies.c.title_key == entries.c.title_key)
 
 FILMS_ON_IT = select(func.count()).where(entries.c.list_id == film_lists.c.id).scalar_subquery()
 SEEN_OF_IT = (
@@ -63,6 +66,7 @@ LIST_COLUMNS = (
     film_lists.c.updated_at,
     FILMS_ON_IT,
     SEEN_OF_IT,
+    film_lists.c.user_id,
 )
 USERS_LISTS = (
     select(*LIST_COLUMNS)
@@ -70,6 +74,7 @@ USERS_LISTS = (
     .order_by(film_lists.c.updated_at.desc(), film_lists.c.id.desc())
 )
 A_LIST = select(*LIST_COLUMNS).where(*THE_USERS_LIST)
+A_LIST_TO_CHANGE = select(*LIST_COLUMNS).where(film_lists.c.id == bindparam("list_id"), MAY_CHANGE)
 LISTS_COUNTED = select(func.count()).where(film_lists.c.user_id == bindparam("user_id"))
 
 # How many entries come before one: its place on the list, less one.
@@ -81,6 +86,7 @@ BEFORE = select(func.count()).where(
     ),
 )
 AN_ENTRY = select(entries.c.id, entries.c.title, entries.c.position).where(*THE_LISTS_ENTRY)
+ENTRYS_FILM = select(entries.c.title, entries.c.year, entries.c.film_id).where(*THE_LISTS_ENTRY)
 # The positions of the entries at a place and the one after it, the moving entry left out.
 NEIGHBOURS = (
     select(entries.c.position)
@@ -209,11 +215,18 @@ def list_entry(row) -> ListEntry:
 
 
 async def lists_of(db: Database, user_id: int) -> list[OwnList]:
-    return [own_list(row) for row in await db.fetch_all(USERS_LISTS, user_id=user_id)]
+    return [own_list(row) for row in await db.fetch_all(USERS_LISTS, user_id=user_id, viewer_id=user_id)]
 
 
 async def list_of(db: Database, user_id: int, list_id: int) -> OwnList | None:
-    rows = await db.fetch_all(A_LIST, owner_id=user_id, list_id=list_id)
+    """The person's own list."""
+    rows = await db.fetch_all(A_LIST, owner_id=user_id, list_id=list_id, viewer_id=user_id)
+    return own_list(rows[0]) if rows else None
+
+
+async def list_to_change(db: Database, user_id: int, list_id: int) -> OwnList | None:
+    """The list, if the person may change its films: their own, or one shared with them."""
+    rows = await db.fetch_all(A_LIST_TO_CHANGE, list_id=list_id, viewer_id=user_id)
     return own_list(rows[0]) if rows else None
 
 

@@ -112,8 +112,10 @@ class EntryPage(NamedTuple):
     gone: bool = False  # the film the page was to go on after is no longer on the list
 
 
-async def entry_page(db: Database, list_id: int, view: EntryView) -> EntryPage:
+async def entry_page(db: Database, list_id: int, view: EntryView, viewer_id: int) -> EntryPage:
+    """A page of the list in `view`, each film marked as `viewer_id` has it."""
     values = {"list_id": list_id, "q": holding(search_key(view.q)), "director_id": view.director}
+    values["viewer_id"] = viewer_id
     values["actor_id"] = view.actor
     if view.after is not None:
         found = await db.fetch_all(key_statement(view.sort), list_id=list_id, after_id=view.after)

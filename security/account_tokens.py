@@ -18,9 +18,10 @@ from ..tables import account_tokens, now, users
 from . import audit, link_tokens
 
 PLEX, JELLYFIN, EMBY, API, RADARR, RSS = "plex", "jellyfin", "emby", "api", "radarr", "rss"
-KINDS = (PLEX, JELLYFIN, EMBY, API, RADARR, RSS)
+CALENDAR = "calendar"
+KINDS = (PLEX, JELLYFIN, EMBY, API, RADARR, RSS, CALENDAR)
 # The kinds an account has one of: making one anew replaces the old, whose URL stops working.
-ONE_PER_ACCOUNT = (PLEX, JELLYFIN, EMBY, RADARR, RSS)
+ONE_PER_ACCOUNT = (PLEX, JELLYFIN, EMBY, RADARR, RSS, CALENDAR)
 MEDIA_SERVERS = (PLEX, JELLYFIN, EMBY)
 # last_used_at is written at most this often, so a busy token is not a write per request.
 LAST_USED_EVERY = 60

@@ -1,6 +1,7 @@
 """Friends on one instance (friends/): a profile name and what followers see on each account,
-follow requests (pending, accepted or declined), blocks, viewings watched together; the indexes that read a person's
-viewings and films newest first, for their followers' activity pages.
+follow requests (pending, accepted or declined), blocks, viewings watched together, lists
+shared with editors and who changed them, film nights planned; and the indexes that read a
+person's viewings and films newest first, for their followers' activity pages.
 
 Revision ID: 0026
 Revises: 0025
@@ -52,11 +53,48 @@ def upgrade() -> None:
         sa.UniqueConstraint("viewing_id", "friend_id", name="uq_watched_together"),
     )
     op.create_index("ix_watched_together_friend", "watched_together", ["friend_id", "answered_at"])
+    op.create_table(
+        "list_editors",
+        sa.Column("list_id", sa.Integer(), sa.ForeignKey("film_lists.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("user_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("added_at", sa.BigInteger(), nullable=False),
+    )
+    op.create_index("ix_list_editors_user", "list_editors", ["user_id", "list_id"])
+    op.create_table(
+        "list_changes",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("list_id", sa.Integer(), sa.ForeignKey("film_lists.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("user_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("action", sa.String(20), nullable=False),
+        sa.Column("title", sa.String(200), nullable=False),
+        sa.Column("at", sa.BigInteger(), nullable=False),
+    )
+    op.create_index("ix_list_changes_list", "list_changes", ["list_id", "id"])
+    op.create_table(
+        "film_nights",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("list_id", sa.Integer(), sa.ForeignKey("film_lists.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("title", sa.String(200), nullable=False),
+        sa.Column("year", sa.SmallInteger(), nullable=True),
+        sa.Column(
+            "film_id",
+            sa.Integer(),
+            sa.ForeignKey("films.id", ondelete="SET NULL", name="fk_film_nights_film_id"),
+            nullable=True,
+        ),
+        sa.Column("on_date", sa.String(10), nullable=False),
+        sa.Column("planned_by", sa.Integer(), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("created_at", sa.BigInteger(), nullable=False),
+    )
+    op.create_index("ix_film_nights_list", "film_nights", ["list_id", "on_date"])
     op.create_index("ix_viewings_user_created", "viewings", ["user_id", "created_at", "id"])
     op.create_index("ix_movies_user_added", "movies", ["user_id", "added_at", "id"])
 
 
 def downgrade() -> None:
+    op.drop_table("film_nights")
+    op.drop_table("list_changes")
+    op.drop_table("list_editors")
     op.drop_table("watched_together")
     op.drop_index("ix_movies_user_added", table_name="movies")
     op.drop_index("ix_viewings_user_created", table_name="viewings")
