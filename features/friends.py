@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..api.films import ListsFull
+from ..api.films import ListsFull, find_or_add
 from ..auth import normalise_email
 from ..diary.days import written_day
 from ..diary.ratings import RATING_RULE, RATINGS
@@ -28,6 +28,7 @@ from ..friends.store import (
     unblock,
 )
 from ..friends.together import add_to_diary, dismiss, invitations
+from ..history.plan import Film
 from ..security import address_limits
 from ..web import convertors  # noqa: F401 (registers {…:row_id} for the routes below)
 from ..web.errors import too_many_attempts
@@ -116,10 +117,10 @@ async def add_watched_together(request: Request) -> Response:
     rating = (await form_fields(request, "rating"))["rating"]
     if rating and rating not in RATINGS:
         raise HTTPException(422, RATING_RULE)
+    film = Film(invitation.title, invitation.year, invitation.film_id)
     try:
-        added = await add_to_diary(
-            db, user_id, invitation, RATINGS.get(rating), request.app.state.settings.max_films_per_user
-        )
+        listed = await find_or_add(db, user_id, film, request.app.state.settings.max_films_per_user)
+        added = await add_to_diary(db, user_id, invitation, listed.movie_id, RATINGS.get(rating))
     except ListsFull as full:
         return await answer(request, str(full), "error", 422)
     except IntegrityError:  # the film added meanwhile by another click

@@ -6,10 +6,8 @@ from typing import NamedTuple
 
 from sqlalchemy import bindparam, exists, func, insert, select, update
 
-from ..api.films import find_or_add
 from ..db import Database
 from ..diary.viewings import COLUMNS_LOGGED, EARLIER_VIEWING, MARK_WATCHED, logging
-from ..history.plan import Film
 from ..tables import follows, movies, now, users, viewings, watched_together
 from .activity import NAME
 from .store import NO_NAME, friends_with
@@ -116,15 +114,12 @@ async def dismiss(db: Database, user_id: int, invitation_id: int) -> bool:
     return await db.write_returning(ANSWER, int, user_id=user_id, invitation_id=invitation_id, now=now()) is not None
 
 
-async def add_to_diary(db: Database, user_id: int, invitation: Invitation, rating: int | None, max_films: int) -> bool:
-    """The viewing in this person's own diary: the same day, their rating; the film onto their
-    Watched list (added to their lists first if it was on neither: ListsFull when they are full).
-    False when it was added or dismissed already (a second click)."""
-    film = Film(invitation.title, invitation.year, invitation.film_id)
-    movie_id = (await find_or_add(db, user_id, film, max_films)).movie_id
+async def add_to_diary(db: Database, user_id: int, invitation: Invitation, movie_id: int, rating: int | None) -> bool:
+    """The viewing in this person's own diary, of their entry `movie_id` of the film: the same
+    day, their rating; the film onto their Watched list. False when it was added or dismissed
+    already (a second click)."""
     ids = {"movie_id": movie_id, "user_id": user_id, "now": now(), "invitation_id": invitation.id}
     logged = {"watched_on": invitation.watched_on, "rating": rating, "review": "", "tags": ""}
-    *_, answered = await db.write_together(
-        (HOLD, ids), (LOG_TOGETHER, {**ids, **logged}), (MARK_WATCHED, ids), (ANSWER, ids)
-    )
+    steps = ((HOLD, ids), (LOG_TOGETHER, {**ids, **logged}), (MARK_WATCHED, ids), (ANSWER, ids))
+    *_, answered = await db.write_together(*steps)
     return answered is not None

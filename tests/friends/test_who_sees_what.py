@@ -3,9 +3,12 @@ is still waiting, one whose request was declined, and one who was blocked. None 
 Bob's activity, his film's take, his shared list or its nights, nor changes any of them."""
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from support import text_of
+
+NIGHT = date.today() + timedelta(days=30)
 
 
 async def named(visitor, name: str) -> None:
@@ -13,10 +16,11 @@ async def named(visitor, name: str) -> None:
 
 
 @pytest.fixture
-async def bob_and_others(user, make_visitor):
+async def bob_and_others(make_visitor):
     """Bob, with a film watched and reviewed, a list shared with Ann (his friend) and a film night
     on it; and four accounts that are not his friends, each as its name says."""
-    bob = user
+    bob = await make_visitor()
+    await bob.register("bob@example.com")
     await named(bob, "bobby")
     await bob.add("Secret Heat")
     await bob.post(f"/movies/{await bob.movie_id('Secret Heat')}/log", {"watched_on": "2026-12-01", "review": "Hush."})
@@ -36,8 +40,8 @@ async def bob_and_others(user, make_visitor):
     await bob.post(f"/lists/{list_id}/films", {"title": "Secret Heat"})
     ann_id = re.search(r'name="editor" value="(\d+)"> ann', (await bob.get(f"/lists/{list_id}")).text)[1]
     await bob.post(f"/lists/{list_id}/editors", {"editor": ann_id})
-    entry = re.search(r'name="entry" value="(\d+)"', (await bob.get(f"/lists/{list_id}/pick")).text)[1]
-    await bob.post(f"/lists/{list_id}/nights", {"entry": entry, "on": "2099-12-31"})
+    entry = re.search(r'id="entry-(\d+)"', (await bob.get(f"/lists/{list_id}")).text)[1]
+    assert (await bob.post(f"/lists/{list_id}/nights", {"entry": entry, "on": NIGHT.isoformat()})).status_code == 303
     night = re.search(r"/nights/(\d+)/cancel", (await bob.get(f"/lists/{list_id}")).text)[1]
     return bob, others, list_id, entry, night
 
@@ -57,7 +61,7 @@ async def test_no_one_but_a_friend_sees_or_changes_anything_of_bobs(bob_and_othe
         (f"/lists/{list_id}/entries/{entry}/move", {"to": "down"}),
         (f"/lists/{list_id}/entries/{entry}/note", {"note": "mine"}),
         (f"/lists/{list_id}/editors", {"editor": "1"}),
-        (f"/lists/{list_id}/nights", {"entry": entry, "on": "2099-12-30"}),
+        (f"/lists/{list_id}/nights", {"entry": entry, "on": NIGHT.isoformat()}),
         (f"/lists/{list_id}/nights/{night}/cancel", {}),
     ):
         assert (await visitor.post(path, fields)).status_code == 404, path
@@ -68,7 +72,7 @@ async def test_no_one_but_a_friend_sees_or_changes_anything_of_bobs(bob_and_othe
     log_form = text_of((await visitor.get(f"/movies/{await visitor.movie_id('Anything')}/log")).text)
     assert "bobby" not in log_form, "not a friend to name as watched with"
     bobs_page = text_of((await bob.get(f"/lists/{list_id}")).text)
-    assert "Intruder" not in bobs_page and "mine" not in bobs_page and "31 Dec 2099" in bobs_page
+    assert "Intruder" not in bobs_page and "mine" not in bobs_page and f"{NIGHT:%-d %b %Y}" in bobs_page
 
 
 async def test_the_friend_sees_what_bob_shares(bob_and_others):

@@ -15,8 +15,8 @@ async def test_the_account_page_leads_to_the_page_with_each_server_and_feed(user
     assert 'href="/account/media-servers"' in account
     page = (await user.get("/account/media-servers")).text
     headings = re.findall(r'<h2 id="[a-z]+-heading">([^<]+)</h2>', page)
-    assert headings == ["Plex", "Jellyfin", "Emby", "Radarr list", "Diary feed (RSS)"]
-    assert texts_of_class(page, "connection-state") == ["No URL yet."] * 5
+    assert headings == ["Plex", "Jellyfin", "Emby", "Radarr list", "Diary feed (RSS)", "Film nights (calendar)"]
+    assert texts_of_class(page, "connection-state") == ["No URL yet."] * 6
 
 
 async def test_a_new_url_is_shown_once_as_text_with_a_copy_button(user):

@@ -151,10 +151,14 @@ async def test_a_pick_leaves_out_what_anyone_watching_has_seen(shared):
     await bob.post(f"/movies/{await bob.movie_id('Alien')}/watched")
     form = (await ann.get(f"/lists/{list_id}/pick")).text
     bob_id = re.search(r'name="with" value="(\d+)"> bobby', form)[1]
-    picks = {text_of((await ann.get(f"/lists/{list_id}/pick?with={bob_id}", htmx=True)).text) for _ in range(8)}
-    assert picks == {"Brazil None of you has seen it."}
-    alone = {text_of((await ann.get(f"/lists/{list_id}/pick", htmx=True)).text) for _ in range(12)}
-    assert alone <= {"Alien None of you has seen it.", "Brazil None of you has seen it."}
+
+    def picked(page: str) -> str:
+        return text_of(page).split(" None of you has seen it.")[0]
+
+    picks = {picked((await ann.get(f"/lists/{list_id}/pick?with={bob_id}", htmx=True)).text) for _ in range(8)}
+    assert picks == {"Brazil"}
+    alone = {picked((await ann.get(f"/lists/{list_id}/pick", htmx=True)).text) for _ in range(12)}
+    assert alone <= {"Alien", "Brazil"}
     await ann.add("Brazil")
     await ann.post(f"/movies/{await ann.movie_id('Brazil')}/watched")
     everything = await ann.get(f"/lists/{list_id}/pick?with={bob_id}", htmx=True)
@@ -169,6 +173,6 @@ async def test_an_editor_crosses_off_a_film_onto_their_own_watched_list(shared):
     assert crossed.status_code == 303 and crossed.headers["location"] == f"/lists/{list_id}#entry-{entry}"
     assert "1 of 1 seen" in text_of((await bob.get(f"/lists/{list_id}")).text)
     assert "Heat" in text_of((await bob.get("/watched")).text)
-    assert "Heat" not in text_of((await ann.get("/watched")).text), "the owner's lists are hers"
+    assert "Nothing crossed off yet." in text_of((await ann.get("/watched")).text), "the owner's lists are hers"
     again = await bob.post(f"/lists/{list_id}/entries/{entry}/watched")
     assert "on your Watched list already" in text_of((await bob.get(again.headers["location"])).text)
