@@ -17,6 +17,7 @@ a share link's count of visits (a visit is not a write the visitor asked for).""
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from itertools import count
 from urllib.parse import quote, quote_plus
 
@@ -105,6 +106,14 @@ PARAMETERS: dict[tuple[str, str], Parameters] = {
     ("POST", "/lists/{list_id:row_id}/entries/{entry_id:row_id}/move"): Parameters(form={"to": REFUSED, "place": KEPT}),
     ("POST", "/lists/{list_id:row_id}/entries/{entry_id:row_id}/note"): Parameters(form={"note": KEPT}),
     ("POST", "/lists/{list_id:row_id}/entries/{entry_id:row_id}/remove"): NONE,
+    ("POST", "/lists/{list_id:row_id}/entries/{entry_id:row_id}/watched"): NONE,
+    # Shared lists and film nights: an editor who is no friend is left out (kept: nothing else).
+    ("POST", "/lists/{list_id:row_id}/editors"): Parameters(form={"editor": KEPT}),
+    ("GET", "/lists/{list_id:row_id}/pick"): Parameters(query={"with": REFUSED}),
+    ("POST", "/lists/{list_id:row_id}/nights"): Parameters(
+        form={"entry": REFUSED, "on": REFUSED}, baseline={"entry": "{entry}", "on": "{day}"}
+    ),
+    ("POST", "/lists/{list_id:row_id}/nights/{night_id:row_id}/cancel"): NONE,
     ("GET", "/films/search"): Parameters(query={"q": KEPT}),
     ("GET", "/movies/{movie_id:row_id}/film"): Parameters(query={"q": KEPT}),
     ("POST", "/movies/{movie_id:row_id}/film"): Parameters(form={"film": REFUSED}),
@@ -161,6 +170,7 @@ PARAMETERS: dict[tuple[str, str], Parameters] = {
     ("POST", "/webhooks/{server}/{token}"): NONE,
     ("GET", "/feeds/radarr/{token}"): NONE,
     ("GET", "/feeds/diary/{token}.rss"): NONE,
+    ("GET", "/feeds/nights/{token}.ics"): NONE,
     ("GET", "/share"): Parameters(query={"list": KEPT}),
     ("POST", "/share"): Parameters(
         form={"list": REFUSED, "name": KEPT, "reviews": KEPT, "expires": REFUSED},
@@ -325,6 +335,7 @@ class World:
 
     def baseline(self, parameters: Parameters) -> dict[str, str]:
         values = {"fresh": f"Probe {next(self.fresh)}", "movie": self.ids["movie_id"], "list": self.ids["list_id"]}
+        values |= {"entry": self.ids["entry_id"], "day": (date.today() + timedelta(days=3)).isoformat()}
         return {name: value.format(**values) for name, value in parameters.baseline.items()}
 
 
@@ -369,6 +380,7 @@ async def ann_and_world(app, make_visitor, catalog) -> tuple[Visitor, World]:
         "token": token,
         "invitation_id": str(invitation),
         "follow_id": "1",
+        "night_id": "1",
         "user_id": str(bob_id),
         "passkey_id": "1",
         "job_id": "1",
