@@ -184,6 +184,8 @@ class FilmListEntry(Base):
         Index("ix_film_list_entries_order", "list_id", "position", "id"),
         # Which of a person's lists hold a film: what a row of their watchlist says.
         Index("ix_film_list_entries_user_film", "user_id", "title_key"),
+        # Friends' activity, newest first (friends/activity.py).
+        Index("ix_film_list_entries_user_added", "user_id", "added_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

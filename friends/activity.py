@@ -1,6 +1,7 @@
 """What the people a person follows have done, as each of them lets followers see it: films
 watched (with their rating, if they share their diary and ratings; their review, if they share
-reviews) and films added to their watchlist (if they share it); newest first, a page at a time
+reviews) and films added to their watchlist or to a list of their own (if they share those);
+newest first, a page at a time
 from where the last page ended. And what they made of one film, for its page.
 
 Only accounts that have accepted the person as a follower count, and the query itself says so
@@ -26,14 +27,14 @@ from sqlalchemy import (
 )
 
 from ..db import Database
-from ..tables import follows, movies, users, viewings
+from ..tables import film_list_entries, film_lists, follows, movies, users, viewings
 
 PAGE = 30
 ME = bindparam("user_id")
 FOLLOWED = select(follows.c.followed_id).where(follows.c.follower_id == ME, follows.c.accepted_at.is_not(None))
 # Their name to a follower they accepted: their profile name, else their address.
 NAME = func.coalesce(users.c.profile_name, users.c.email)
-WATCHED, ADDED = "watched", "added"
+WATCHED, ADDED, LISTED = "watched", "added", "listed"
 
 
 class Activity(NamedTuple):
@@ -47,6 +48,7 @@ class Activity(NamedTuple):
     rating: int | None  # None when not shared
     review: str  # "" when not shared
     rewatch: bool
+    list_name: str | None  # the list of their own a film was added to (LISTED)
 
     @property
     def key(self) -> str:
@@ -82,6 +84,7 @@ WATCHED_EVENTS = newest(
         SHARED_RATING.label("rating"),
         SHARED_REVIEW.label("review"),
         viewings.c.rewatch,
+        cast(None, String).label("list_name"),
     )
     .join(movies, movies.c.id == viewings.c.movie_id)
     .join(users, users.c.id == viewings.c.user_id)
@@ -105,6 +108,7 @@ ADDED_EVENTS = newest(
         cast(None, movies.c.rating.type).label("rating"),
         literal("", String).label("review"),
         literal(False).label("rewatch"),
+        cast(None, String).label("list_name"),
     )
     .join(users, users.c.id == movies.c.user_id)
     .where(movies.c.user_id.in_(FOLLOWED), users.c.share_watchlist),
@@ -112,7 +116,28 @@ ADDED_EVENTS = newest(
     ADDED,
     movies.c.id,
 )
-EVENTS = union_all(select(WATCHED_EVENTS), select(ADDED_EVENTS)).subquery()
+LISTED_EVENTS = newest(
+    select(
+        film_list_entries.c.added_at.label("at"),
+        literal(LISTED, String).label("kind"),
+        film_list_entries.c.id.label("id"),
+        NAME.label("name"),
+        film_list_entries.c.film_id,
+        film_list_entries.c.title,
+        cast(None, String).label("watched_on"),
+        cast(None, movies.c.rating.type).label("rating"),
+        literal("", String).label("review"),
+        literal(False).label("rewatch"),
+        film_lists.c.name.label("list_name"),
+    )
+    .join(film_lists, film_lists.c.id == film_list_entries.c.list_id)
+    .join(users, users.c.id == film_list_entries.c.user_id)
+    .where(film_list_entries.c.user_id.in_(FOLLOWED), users.c.share_watchlist),
+    film_list_entries.c.added_at,
+    LISTED,
+    film_list_entries.c.id,
+)
+EVENTS = union_all(select(WATCHED_EVENTS), select(ADDED_EVENTS), select(LISTED_EVENTS)).subquery()
 ACTIVITY = select(EVENTS).order_by(EVENTS.c.at.desc(), EVENTS.c.kind.desc(), EVENTS.c.id.desc()).limit(PAGE + 1)
 START = (2**62, "~", 0)  # before every event
 
@@ -121,7 +146,7 @@ def cursor(after: str) -> tuple[int, str, int] | None:
     """The `after` of a page's URL as a cursor; None for one FlickList did not make."""
     at, _, rest = after.partition(".")
     kind, _, row = rest.partition(".")
-    if not (at.isdigit() and row.isdigit() and kind in (WATCHED, ADDED) and len(at) < 19 and len(row) < 19):
+    if not (at.isdigit() and row.isdigit() and kind in (WATCHED, ADDED, LISTED) and len(at) < 19 and len(row) < 19):
         return None
     return int(at), kind, int(row)
 

@@ -89,6 +89,7 @@ def upgrade() -> None:
     op.create_index("ix_film_nights_list", "film_nights", ["list_id", "on_date"])
     op.create_index("ix_viewings_user_created", "viewings", ["user_id", "created_at", "id"])
     op.create_index("ix_movies_user_added", "movies", ["user_id", "added_at", "id"])
+    op.create_index("ix_film_list_entries_user_added", "film_list_entries", ["user_id", "added_at", "id"])
 
 
 def downgrade() -> None:
@@ -96,6 +97,7 @@ def downgrade() -> None:
     op.drop_table("list_changes")
     op.drop_table("list_editors")
     op.drop_table("watched_together")
+    op.drop_index("ix_film_list_entries_user_added", table_name="film_list_entries")
     op.drop_index("ix_movies_user_added", table_name="movies")
     op.drop_index("ix_viewings_user_created", table_name="viewings")
     op.drop_table("blocks")

@@ -71,9 +71,13 @@ async def test_what_each_person_shares_is_all_their_followers_see(user, bob):
     await watched_with_review(bob, HEAT, "Tense.")
     await bob.post("/movies", {"film": "2"})
     assert "to their watchlist" not in text_of((await user.get("/friends")).text), "watchlist off by default"
+    made = await bob.post("/lists", {"name": "Noirvember", "description": ""})
+    await bob.post(made.headers["location"] + "/films", {"title": "Laura"})
+    assert "Laura" not in text_of((await user.get("/friends")).text), "lists off by default too"
     await named(bob, "bobby", share_reviews="on", share_watchlist="on")
     page = text_of((await user.get("/friends")).text)
     assert "bobby added" in page and "to their watchlist" in page
+    assert "bobby added Laura to their list Noirvember" in page
     assert "bobby watched Heat 1 Dec 2026 Tense." in page, "a review without the diary's rating"
     await named(bob, "bobby", share_watchlist="on")
     page = text_of((await user.get("/friends")).text)

@@ -160,7 +160,7 @@ async def test_a_profile_name_is_one_persons_whatever_its_case_and_follows_the_r
         assert "A profile name is 2 to 40 letters" in text_of((await bob.get("/account")).text), bad
     await named(bob, "bobby", share_watchlist="on")
     shown = text_of((await bob.get("/friends")).text)
-    assert "Others find you as bobby" in shown and "see your diary and ratings, your watchlist." in shown
+    assert "Others find you as bobby" in shown and "see your diary and ratings, your watchlist and lists." in shown
 
 
 async def test_with_htmx_each_button_answers_with_the_friends_part(user, bob):
