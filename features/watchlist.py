@@ -16,6 +16,7 @@ from ..catalog.text import clean_text, stored_key
 from ..diary.ratings import RATING_RULE, RATINGS
 from ..diary.trash import UNDO_NOT_VALID
 from ..diary.viewings import LOG_CROSSED_OFF, NEWEST_FIRST, THE_USERS_MOVIE
+from ..friends.activity import friends_on_rows
 from ..lists.changes import CROSS_OFF, LIKE, PUT_BACK, UNDO_CROSS_OFF, UNLIKE, delete_movies, logged_today
 from ..lists.rows import NOT_ON_YOUR_LIST, RETURNED_COLUMNS, ListedMovie
 from ..lists.titles import NOT_IN_CATALOG, TERRIBLE_MOVIES, check_title
@@ -78,7 +79,9 @@ async def list_page(request: Request, watched: bool, template: str, rows_partial
     on_lists = {}
     if request.state.user.own_lists:  # a person without lists of their own is not asked
         on_lists = await lists_holding(db, user_id, [movie.id for movie in listed.movies])
+    on_friends = await friends_on_rows(db, user_id, [movie.id for movie in listed.movies])
     context |= {"movies": listed.movies, "view": view, "more": more, "choices": CHOICES, "on_lists": on_lists}
+    context["on_friends"] = on_friends
     if not view.after:
         context["people_named"] = await names_of(db, [view.director, view.actor])
     if view.after and wants_fragment(request):

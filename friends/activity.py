@@ -27,9 +27,12 @@ from sqlalchemy import (
 )
 
 from ..db import Database
+from ..diary.ratings import written
+from ..lists.view import PAGE_SIZE as LIST_PAGE_SIZE
 from ..tables import film_list_entries, film_lists, follows, movies, users, viewings
 
 PAGE = 30
+ROWS_AT_MOST = LIST_PAGE_SIZE
 ME = bindparam("user_id")
 FOLLOWED = select(follows.c.followed_id).where(follows.c.follower_id == ME, follows.c.accepted_at.is_not(None))
 # Their name to a follower they accepted: their profile name, else their address.
@@ -203,3 +206,35 @@ async def friends_on_film(db: Database, user_id: int, film_id: int) -> list[Frie
     """What the people `user_id` follows made of the catalog film, as each shares it."""
     found = await db.fetch_all(ON_FILM, user_id=user_id, title_key=f"film:{film_id}")
     return [FriendsView(*row) for row in found]
+
+
+# What the people a person follows made of the films of a page of that person's list: written
+# out, not in_() of a list (the direct paths, db.py, take no list parameters).
+ROW_IDS = [bindparam(f"row{number}") for number in range(ROWS_AT_MOST)]
+mine = movies.alias("mine")
+ON_ROWS = (
+    select(mine.c.id, NAME, case((users.c.share_diary, movies.c.rating)), movies.c.watched)
+    .select_from(
+        mine.join(movies, and_(movies.c.title_key == mine.c.title_key, movies.c.user_id.in_(FOLLOWED))).join(
+            users, users.c.id == movies.c.user_id
+        )
+    )
+    .where(
+        mine.c.user_id == ME,
+        mine.c.id.in_(ROW_IDS),
+        or_(and_(users.c.share_diary, movies.c.watched), and_(users.c.share_watchlist, movies.c.watched.is_(False))),
+    )
+    .order_by(mine.c.id, NAME)
+)
+
+
+async def friends_on_rows(db: Database, user_id: int, movie_ids: list[int]) -> dict[int, str]:
+    """For each of a page's films that people the person follows have (as they share it), what
+    they made of it: "bobby rated it 4.5, carol wants to see it"."""
+    padded = [*movie_ids, *[0] * ROWS_AT_MOST][:ROWS_AT_MOST]
+    rows = await db.fetch_all(ON_ROWS, user_id=user_id, **{f"row{n}": movie_id for n, movie_id in enumerate(padded)})
+    said: dict[int, list[str]] = {}
+    for movie_id, name, rating, watched in rows:
+        what = f"rated it {written(rating)}" if rating else "watched it" if watched else "wants to see it"
+        said.setdefault(movie_id, []).append(f"{name} {what}")
+    return {movie_id: ", ".join(parts) for movie_id, parts in said.items()}

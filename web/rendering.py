@@ -110,9 +110,11 @@ def watchlist_rows(
     has_catalog: bool,
     places: dict[int, int | None] | None,
     on_lists: dict[int, str] | None,
+    on_friends: dict[int, str] | None = None,
 ) -> Markup:
     """partials/movie_rows.html's rows; `places`, when rows come onto the page out-of-band;
-    `on_lists`, the names of the person's own lists holding each film, where it has some."""
+    `on_lists`, the names of the person's own lists holding each film, where it has some;
+    `on_friends`, what the people they follow made of each (friends/activity.py)."""
     choices, csrf = {"has_catalog": has_catalog, "placed": places is not None}, escape(csrf)
     return Markup(
         "\n".join(
@@ -126,6 +128,7 @@ def watchlist_rows(
                     "csrf": csrf,
                     "place_before": place_before(places, movie.id),
                     "lists": (on_lists or {}).get(movie.id, ""),
+                    "friends": (on_friends or {}).get(movie.id, ""),
                 },
             )
             for movie in movies
@@ -138,6 +141,7 @@ def watched_rows(
     csrf: str,
     places: dict[int, int | None] | None,
     on_lists: dict[int, str] | None,
+    on_friends: dict[int, str] | None = None,
 ) -> Markup:
     """partials/watched_rows.html's rows, as watchlist_rows."""
     # strftime took longer than the rest of a row: each day is written once a page.
@@ -162,6 +166,7 @@ def watched_rows(
                     "times": movie.times,
                     "place_before": place_before(places, movie.id),
                     "lists": (on_lists or {}).get(movie.id, ""),
+                    "friends": (on_friends or {}).get(movie.id, ""),
                 },
             )
             for movie in movies

@@ -63,6 +63,10 @@ async def test_the_people_one_follows_show_what_they_watched_rated_and_reviewed(
     assert "bobby" not in carols_film_page and "friend watched this" not in carols_film_page
     film = text_of((await user.get(f"/films/{HEAT}")).text)
     assert "1 friend watched this: ★★★★★ 4.5." in film and "bobby rated it ★★★★★ 4.5" in film
+    await user.post("/movies", {"film": str(HEAT)})
+    await carol.post("/movies", {"film": str(HEAT)})
+    assert "Friends: bobby rated it 4.5" in text_of((await user.get("/")).text), "the row says it too"
+    assert "Friends:" not in text_of((await carol.get("/")).text)
 
 
 async def test_what_each_person_shares_is_all_their_followers_see(user, bob):
