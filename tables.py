@@ -102,7 +102,6 @@ class Movie(Base):
         # In half stars: 1 is ½ a star, 10 is five stars (diary/ratings.py).
         CheckConstraint("rating BETWEEN 1 AND 10", name="ck_movies_rating"),
         Index("ix_movies_user_watched", "user_id", "watched", "id"),
-        Index("ix_movies_user_added", "user_id", "added_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -114,7 +114,8 @@ ADDED_EVENTS = newest(
         cast(None, String).label("list_name"),
     )
     .join(users, users.c.id == movies.c.user_id)
-    .where(movies.c.user_id.in_(FOLLOWED), users.c.share_watchlist),
+    # On the watchlist still (the watched are in the diary): the index of the watchlist's own order.
+    .where(movies.c.user_id.in_(FOLLOWED), movies.c.watched.is_(False), users.c.share_watchlist),
     movies.c.added_at,
     ADDED,
     movies.c.id,

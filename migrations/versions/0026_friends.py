@@ -1,7 +1,7 @@
 """Friends on one instance (friends/): a profile name and what followers see on each account,
 follow requests (pending, accepted or declined), blocks, viewings watched together, lists
 shared with editors and who changed them, film nights planned; and the indexes that read a
-person's viewings and films newest first, for their followers' activity pages.
+person's viewings and list entries newest first, for their followers' activity pages.
 
 Revision ID: 0026
 Revises: 0025
@@ -88,7 +88,6 @@ def upgrade() -> None:
     )
     op.create_index("ix_film_nights_list", "film_nights", ["list_id", "on_date"])
     op.create_index("ix_viewings_user_created", "viewings", ["user_id", "created_at", "id"])
-    op.create_index("ix_movies_user_added", "movies", ["user_id", "added_at", "id"])
     op.create_index("ix_film_list_entries_user_added", "film_list_entries", ["user_id", "added_at", "id"])
 
 
@@ -98,7 +97,6 @@ def downgrade() -> None:
     op.drop_table("list_editors")
     op.drop_table("watched_together")
     op.drop_index("ix_film_list_entries_user_added", table_name="film_list_entries")
-    op.drop_index("ix_movies_user_added", table_name="movies")
     op.drop_index("ix_viewings_user_created", table_name="viewings")
     op.drop_table("blocks")
     op.drop_index("ix_follows_followed", table_name="follows")
