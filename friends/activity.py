@@ -64,82 +64,67 @@ SHARED_RATING = case((users.c.share_diary, viewings.c.rating))
 SHARED_REVIEW = case((users.c.share_reviews, viewings.c.review), else_=literal("", String))
 
 
-def newest(branch, at, kind: str, row_id) -> object:
-    """One kind of event after the cursor, newest first, a page of it at most."""
+def events(kind: str, at, row_id, film_id, title, joined, where, **shown) -> object:
+    """One kind of event after the cursor, newest first, a page of it at most, in the columns of
+    `Activity`: what `shown` gives (watched_on, rating, review, rewatch, list_name), else none."""
+    absent = {
+        "watched_on": cast(None, String),
+        "rating": cast(None, movies.c.rating.type),
+        "review": literal("", String),
+        "rewatch": literal(False),
+        "list_name": cast(None, String),
+    }
+    columns = [column.label(name) for name, column in {**absent, **shown}.items()]
     kind_column = literal(kind, String)
     return (
-        branch.where(tuple_(at, kind_column, row_id) < BEFORE)
+        select(
+            at.label("at"), kind_column.label("kind"), row_id.label("id"), NAME.label("name"), film_id, title, *columns
+        )
+        .select_from(joined)
+        .where(*where, tuple_(at, kind_column, row_id) < BEFORE)
         .order_by(at.desc(), row_id.desc())
         .limit(PAGE + 1)
         .subquery()
     )
 
 
-WATCHED_EVENTS = newest(
-    select(
-        viewings.c.created_at.label("at"),
-        literal(WATCHED, String).label("kind"),
-        viewings.c.id.label("id"),
-        NAME.label("name"),
-        movies.c.film_id,
-        movies.c.title,
-        viewings.c.watched_on,
-        SHARED_RATING.label("rating"),
-        SHARED_REVIEW.label("review"),
-        viewings.c.rewatch,
-        cast(None, String).label("list_name"),
-    )
-    .join(movies, movies.c.id == viewings.c.movie_id)
-    .join(users, users.c.id == viewings.c.user_id)
-    .where(
+WATCHED_EVENTS = events(
+    WATCHED,
+    viewings.c.created_at,
+    viewings.c.id,
+    movies.c.film_id,
+    movies.c.title,
+    viewings.join(movies, movies.c.id == viewings.c.movie_id).join(users, users.c.id == viewings.c.user_id),
+    [
         viewings.c.user_id.in_(FOLLOWED),
         or_(users.c.share_diary, and_(users.c.share_reviews, viewings.c.review != "")),
-    ),
-    viewings.c.created_at,
-    WATCHED,
-    viewings.c.id,
+    ],
+    watched_on=viewings.c.watched_on,
+    rating=SHARED_RATING,
+    review=SHARED_REVIEW,
+    rewatch=viewings.c.rewatch,
 )
-ADDED_EVENTS = newest(
-    select(
-        movies.c.added_at.label("at"),
-        literal(ADDED, String).label("kind"),
-        movies.c.id.label("id"),
-        NAME.label("name"),
-        movies.c.film_id,
-        movies.c.title,
-        cast(None, String).label("watched_on"),
-        cast(None, movies.c.rating.type).label("rating"),
-        literal("", String).label("review"),
-        literal(False).label("rewatch"),
-        cast(None, String).label("list_name"),
-    )
-    .join(users, users.c.id == movies.c.user_id)
-    # On the watchlist still (the watched are in the diary): the index of the watchlist's own order.
-    .where(movies.c.user_id.in_(FOLLOWED), movies.c.watched.is_(False), users.c.share_watchlist),
-    movies.c.added_at,
+# On the watchlist still (the watched are in the diary): read by the watchlist's own index.
+ADDED_EVENTS = events(
     ADDED,
+    movies.c.added_at,
     movies.c.id,
+    movies.c.film_id,
+    movies.c.title,
+    movies.join(users, users.c.id == movies.c.user_id),
+    [movies.c.user_id.in_(FOLLOWED), movies.c.watched.is_(False), users.c.share_watchlist],
 )
-LISTED_EVENTS = newest(
-    select(
-        film_list_entries.c.added_at.label("at"),
-        literal(LISTED, String).label("kind"),
-        film_list_entries.c.id.label("id"),
-        NAME.label("name"),
-        film_list_entries.c.film_id,
-        film_list_entries.c.title,
-        cast(None, String).label("watched_on"),
-        cast(None, movies.c.rating.type).label("rating"),
-        literal("", String).label("review"),
-        literal(False).label("rewatch"),
-        film_lists.c.name.label("list_name"),
-    )
-    .join(film_lists, film_lists.c.id == film_list_entries.c.list_id)
-    .join(users, users.c.id == film_list_entries.c.user_id)
-    .where(film_list_entries.c.user_id.in_(FOLLOWED), users.c.share_watchlist),
-    film_list_entries.c.added_at,
+LISTED_EVENTS = events(
     LISTED,
+    film_list_entries.c.added_at,
     film_list_entries.c.id,
+    film_list_entries.c.film_id,
+    film_list_entries.c.title,
+    film_list_entries.join(film_lists, film_lists.c.id == film_list_entries.c.list_id).join(
+        users, users.c.id == film_list_entries.c.user_id
+    ),
+    [film_list_entries.c.user_id.in_(FOLLOWED), users.c.share_watchlist],
+    list_name=film_lists.c.name,
 )
 EVENTS = union_all(select(WATCHED_EVENTS), select(ADDED_EVENTS), select(LISTED_EVENTS)).subquery()
 ACTIVITY = select(EVENTS).order_by(EVENTS.c.at.desc(), EVENTS.c.kind.desc(), EVENTS.c.id.desc()).limit(PAGE + 1)

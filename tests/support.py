@@ -247,3 +247,17 @@ def run_main(*args: str, environment: dict[str, str] | None = None) -> Ran:
     with ThreadPoolExecutor(max_workers=1) as thread:
         returncode = thread.submit(run).result(timeout=120)
     return Ran(returncode, stdout.getvalue(), stderr.getvalue())
+
+
+async def profile_named(visitor: Visitor, name: str, *shared: str) -> None:
+    """The visitor's profile name (features/friends.py), sharing with followers what `shared`
+    names of "diary", "reviews" and "watchlist"."""
+    fields = {"profile_name": name, **{f"share_{what}": "on" for what in shared}}
+    assert (await visitor.post("/account/profile", fields)).status_code == 303
+
+
+async def befriend(follower: Visitor, followed: Visitor, followed_name: str) -> None:
+    """`follower` asks to follow `followed` by their profile name, and `followed` accepts."""
+    await follower.post("/friends/follow", {"who": followed_name})
+    (request_id,) = re.findall(r'action="/friends/(\d+)/accept"', (await followed.get("/friends")).text)
+    assert (await followed.post(f"/friends/{request_id}/accept")).status_code == 303

@@ -5,24 +5,13 @@ import re
 
 import pytest
 from sqlalchemy import select
-from support import DATA, text_of
+from support import DATA, befriend, profile_named, text_of
 
 from flicklist.catalog.load import load_catalog
 from flicklist.friends.activity import PAGE
 from flicklist.tables import films
 
 HEAT = 4  # the loader numbers films most voted first
-
-
-async def named(visitor, name: str, **shares: str) -> None:
-    shared = shares or {"share_diary": "on", "share_reviews": "on"}
-    assert (await visitor.post("/account/profile", {"profile_name": name, **shared})).status_code == 303
-
-
-async def follows(follower, followed, followed_name: str) -> None:
-    await follower.post("/friends/follow", {"who": followed_name})
-    (request_id,) = re.findall(r'action="/friends/(\d+)/accept"', (await followed.get("/friends")).text)
-    assert (await followed.post(f"/friends/{request_id}/accept")).status_code == 303
 
 
 async def watched_with_review(visitor, film_id: int, review: str, rating: str = "4.5") -> int:
@@ -42,13 +31,13 @@ async def bob(app, make_visitor):
     assert found[0][0] == HEAT
     bob = await make_visitor()
     await bob.register("bob@example.com")
-    await named(bob, "bobby")
+    await profile_named(bob, "bobby", "diary", "reviews")
     return bob
 
 
 async def test_the_people_one_follows_show_what_they_watched_rated_and_reviewed(user, bob, make_visitor):
-    await named(user, "Annie")
-    await follows(user, bob, "bobby")
+    await profile_named(user, "Annie", "diary", "reviews")
+    await befriend(user, bob, "bobby")
     await watched_with_review(bob, HEAT, "Tense from the first shot.")
     html = (await user.get("/friends")).text
     assert "bobby watched Heat ★★★★★ 4.5 1 Dec 2026 Tense from the first shot." in text_of(html)
@@ -56,7 +45,7 @@ async def test_the_people_one_follows_show_what_they_watched_rated_and_reviewed(
 
     carol = await make_visitor()
     await carol.register("carol@example.com")
-    await named(carol, "carol")
+    await profile_named(carol, "carol", "diary", "reviews")
     await carol.post("/friends/follow", {"who": "bobby"})  # waiting: bob has not answered
     assert "Tense from the first shot" not in (await carol.get("/friends")).text
     carols_film_page = text_of((await carol.get(f"/films/{HEAT}")).text)
@@ -70,20 +59,20 @@ async def test_the_people_one_follows_show_what_they_watched_rated_and_reviewed(
 
 
 async def test_what_each_person_shares_is_all_their_followers_see(user, bob):
-    await named(user, "Annie")
-    await follows(user, bob, "bobby")
+    await profile_named(user, "Annie", "diary", "reviews")
+    await befriend(user, bob, "bobby")
     await watched_with_review(bob, HEAT, "Tense.")
     await bob.post("/movies", {"film": "2"})
     assert "to their watchlist" not in text_of((await user.get("/friends")).text), "watchlist off by default"
     made = await bob.post("/lists", {"name": "Noirvember", "description": ""})
     await bob.post(made.headers["location"] + "/films", {"title": "Laura"})
     assert "Laura" not in text_of((await user.get("/friends")).text), "lists off by default too"
-    await named(bob, "bobby", share_reviews="on", share_watchlist="on")
+    await profile_named(bob, "bobby", "reviews", "watchlist")
     page = text_of((await user.get("/friends")).text)
     assert "bobby added" in page and "to their watchlist" in page
     assert "bobby added Laura to their list Noirvember" in page
     assert "bobby watched Heat 1 Dec 2026 Tense." in page, "a review without the diary's rating"
-    await named(bob, "bobby", share_watchlist="on")
+    await profile_named(bob, "bobby", "watchlist")
     page = text_of((await user.get("/friends")).text)
     assert "Tense." not in page and "watched Heat" not in page and "to their watchlist" in page
     film = text_of((await user.get(f"/films/{HEAT}")).text)
@@ -91,8 +80,8 @@ async def test_what_each_person_shares_is_all_their_followers_see(user, bob):
 
 
 async def test_nothing_shows_once_the_follow_ends_or_after_a_block(user, bob):
-    await named(user, "Annie")
-    await follows(user, bob, "bobby")
+    await profile_named(user, "Annie", "diary", "reviews")
+    await befriend(user, bob, "bobby")
     await watched_with_review(bob, HEAT, "Tense.")
     (follow_id,) = re.findall(r'action="/friends/(\d+)/end"', (await user.get("/friends")).text)
     await bob.post(f"/friends/{follow_id}/block")
@@ -101,8 +90,8 @@ async def test_nothing_shows_once_the_follow_ends_or_after_a_block(user, bob):
 
 
 async def test_the_activity_comes_a_page_at_a_time_newest_first_and_pages_join_up(app, user, bob):
-    await named(user, "Annie")
-    await follows(user, bob, "bobby")
+    await profile_named(user, "Annie", "diary", "reviews")
+    await befriend(user, bob, "bobby")
     movie_id = await watched_with_review(bob, HEAT, "First.")
     for n in range(PAGE + 4):
         await bob.post(f"/movies/{movie_id}/log", {"watched_on": f"2026-11-{n % 28 + 1:02d}", "review": f"Note {n}."})

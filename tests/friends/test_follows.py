@@ -5,14 +5,9 @@ it is not for (a stranger, the requester, a declined or blocked account)."""
 import re
 
 import pytest
-from support import text_of
+from support import profile_named, text_of
 
 from flicklist.friends.store import REQUESTS_PER_HOUR
-
-
-async def named(visitor, name: str, **shares: str) -> None:
-    response = await visitor.post("/account/profile", {"profile_name": name, "share_diary": "on", **shares})
-    assert response.status_code == 303
 
 
 @pytest.fixture
@@ -27,7 +22,7 @@ def follow_ids(page: str, action: str) -> list[str]:
 
 
 async def test_a_request_is_seen_by_the_one_asked_who_accepts_it_and_either_side_ends_it(user, bob):
-    await named(user, "Annie")
+    await profile_named(user, "Annie", "diary")
     asked = await user.post("/friends/follow", {"who": "BOB@example.com"})
     assert asked.status_code == 303
     ann_page = text_of((await user.get("/friends")).text)
@@ -49,11 +44,11 @@ async def test_a_request_is_seen_by_the_one_asked_who_accepts_it_and_either_side
 
 
 async def test_an_address_is_shown_only_to_someone_its_account_accepted(user, bob, make_visitor):
-    await named(user, "Annie")
-    await named(bob, "bobby")
+    await profile_named(user, "Annie", "diary")
+    await profile_named(bob, "bobby", "diary")
     carol = await make_visitor()
     await carol.register("carol@example.com")
-    await named(carol, "carol")
+    await profile_named(carol, "carol", "diary")
     await carol.post("/friends/follow", {"who": "annie"})
     carol_page = (await carol.get("/friends")).text
     assert "Waiting for an answer annie" in text_of(carol_page) and "ann@example.com" not in carol_page
@@ -69,7 +64,7 @@ async def test_asking_needs_a_profile_name_and_says_when_no_one_has_the_name_or_
     assert first.status_code == 303
     assert "Choose a profile name in your account settings first" in text_of((await user.get("/friends")).text)
     assert "Asking to follow you" not in text_of((await bob.get("/friends")).text)
-    await named(user, "Annie")
+    await profile_named(user, "Annie", "diary")
     for who, said in (
         ("nobody@example.com", "No one on this FlickList has that address or profile name."),
         ("not an address@", "No one on this FlickList has that address or profile name."),
@@ -82,7 +77,7 @@ async def test_asking_needs_a_profile_name_and_says_when_no_one_has_the_name_or_
 
 
 async def test_a_declined_request_looks_waiting_to_its_sender_and_is_not_asked_again(user, bob):
-    await named(user, "Annie")
+    await profile_named(user, "Annie", "diary")
     await user.post("/friends/follow", {"who": "bob@example.com"})
     (request_id,) = follow_ids((await bob.get("/friends")).text, "decline")
     assert (await bob.post(f"/friends/{request_id}/decline")).status_code == 303
@@ -95,8 +90,8 @@ async def test_a_declined_request_looks_waiting_to_its_sender_and_is_not_asked_a
 
 
 async def test_a_block_ends_both_follows_and_stops_requests_until_lifted(user, bob):
-    await named(user, "Annie")
-    await named(bob, "bobby")
+    await profile_named(user, "Annie", "diary")
+    await profile_named(bob, "bobby", "diary")
     await bob.post("/friends/follow", {"who": "annie"})
     (theirs,) = follow_ids((await user.get("/friends")).text, "accept")
     await user.post(f"/friends/{theirs}/accept")
@@ -122,7 +117,7 @@ async def test_a_block_ends_both_follows_and_stops_requests_until_lifted(user, b
 
 
 async def test_each_button_is_refused_to_anyone_it_is_not_for_and_changes_nothing(user, bob, make_visitor):
-    await named(user, "Annie")
+    await profile_named(user, "Annie", "diary")
     await user.post("/friends/follow", {"who": "bob@example.com"})
     (request_id,) = follow_ids((await bob.get("/friends")).text, "accept")
     stranger = await make_visitor()
@@ -143,7 +138,7 @@ async def test_each_button_is_refused_to_anyone_it_is_not_for_and_changes_nothin
 
 
 async def test_asking_is_limited_per_hour(user, make_visitor):
-    await named(user, "Annie")
+    await profile_named(user, "Annie", "diary")
     for n in range(REQUESTS_PER_HOUR):
         await user.post("/friends/follow", {"who": f"nobody{n}@example.com"})
     refused = await user.post("/friends/follow", {"who": "nobody@example.com"})
@@ -152,19 +147,19 @@ async def test_asking_is_limited_per_hour(user, make_visitor):
 
 
 async def test_a_profile_name_is_one_persons_whatever_its_case_and_follows_the_rule(user, bob):
-    await named(user, "Annie")
-    await named(bob, "ANNIE")
+    await profile_named(user, "Annie", "diary")
+    await profile_named(bob, "ANNIE", "diary")
     assert "Someone on this FlickList has that profile name already." in text_of((await bob.get("/account")).text)
     for bad in ("a", "has space", "x" * 41, "<b>"):
         await bob.post("/account/profile", {"profile_name": bad})
         assert "A profile name is 2 to 40 letters" in text_of((await bob.get("/account")).text), bad
-    await named(bob, "bobby", share_watchlist="on")
+    await profile_named(bob, "bobby", "diary", "watchlist")
     shown = text_of((await bob.get("/friends")).text)
     assert "Others find you as bobby" in shown and "see your diary and ratings, your watchlist and lists." in shown
 
 
 async def test_with_htmx_each_button_answers_with_the_friends_part(user, bob):
-    await named(user, "Annie")
+    await profile_named(user, "Annie", "diary")
     asked = await user.post("/friends/follow", {"who": "bob@example.com"}, htmx=True)
     assert asked.text.startswith('<div id="friends">') and 'hx-swap-oob="innerHTML"' in asked.text
     (request_id,) = follow_ids((await bob.get("/friends")).text, "accept")

@@ -7,16 +7,12 @@ import re
 
 import pytest
 from sqlalchemy import select
-from support import DATA, text_of
+from support import DATA, befriend, profile_named, text_of
 
 from flicklist.catalog.load import load_catalog
 from flicklist.tables import films
 
 HEAT = 4  # the loader numbers films most voted first
-
-
-async def named(visitor, name: str) -> None:
-    await visitor.post("/account/profile", {"profile_name": name, "share_diary": "on"})
 
 
 @pytest.fixture
@@ -29,10 +25,8 @@ async def friends(app, user, make_visitor):
     await bob.register("bob@example.com")
     await carol.register("carol@example.com")
     for visitor, name in ((user, "Annie"), (bob, "bobby"), (carol, "carol")):
-        await named(visitor, name)
-    await user.post("/friends/follow", {"who": "bobby"})
-    (request_id,) = re.findall(r'action="/friends/(\d+)/accept"', (await bob.get("/friends")).text)
-    await bob.post(f"/friends/{request_id}/accept")
+        await profile_named(visitor, name, "diary")
+    await befriend(user, bob, "bobby")
     return user, bob, carol
 
 

@@ -6,13 +6,9 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from support import text_of
+from support import profile_named, text_of
 
 NIGHT = date.today() + timedelta(days=30)
-
-
-async def named(visitor, name: str) -> None:
-    await visitor.post("/account/profile", {"profile_name": name, "share_diary": "on", "share_watchlist": "on"})
 
 
 @pytest.fixture
@@ -21,14 +17,14 @@ async def bob_and_others(make_visitor):
     on it; and four accounts that are not his friends, each as its name says."""
     bob = await make_visitor()
     await bob.register("bob@example.com")
-    await named(bob, "bobby")
+    await profile_named(bob, "bobby", "diary", "watchlist")
     await bob.add("Secret Heat")
     await bob.post(f"/movies/{await bob.movie_id('Secret Heat')}/log", {"watched_on": "2026-12-01", "review": "Hush."})
     others = {}
     for name in ("ann", "stranger", "pending", "declined", "blocked"):
         others[name] = await make_visitor()
         await others[name].register(f"{name}@example.com")
-        await named(others[name], name)
+        await profile_named(others[name], name, "diary", "watchlist")
     for name in ("ann", "pending", "declined", "blocked"):
         await others[name].post("/friends/follow", {"who": "bobby"})
     page = (await bob.get("/friends")).text

@@ -4,13 +4,9 @@ owner and editors, and in each one's calendar feed (iCalendar, a token URL) and 
 import re
 from datetime import date, timedelta
 
-from support import text_of
+from support import befriend, profile_named, text_of
 
 from flicklist.feeds.nights_ics import escaped, folded
-
-
-async def named(visitor, name: str) -> None:
-    await visitor.post("/account/profile", {"profile_name": name, "share_diary": "on"})
 
 
 async def calendar_url(visitor) -> str:
@@ -23,10 +19,8 @@ async def test_a_night_planned_from_a_pick_is_on_the_list_and_in_each_editors_ca
     await bob.register("bob@example.com")
     await carol.register("carol@example.com")
     for visitor, name in ((user, "Annie"), (bob, "bobby"), (carol, "carol")):
-        await named(visitor, name)
-    await bob.post("/friends/follow", {"who": "Annie"})
-    (request_id,) = re.findall(r'action="/friends/(\d+)/accept"', (await user.get("/friends")).text)
-    await user.post(f"/friends/{request_id}/accept")
+        await profile_named(visitor, name, "diary")
+    await befriend(bob, user, "Annie")
     made = await user.post("/lists", {"name": "Film club, Fridays", "description": ""})
     list_id = made.headers["location"].rsplit("/", 1)[1]
     await user.post(f"/lists/{list_id}/films", {"title": "Heat"})

@@ -7,11 +7,7 @@ import asyncio
 import re
 
 import pytest
-from support import Visitor, text_of, texts_of_class
-
-
-async def named(visitor: Visitor, name: str) -> None:
-    await visitor.post("/account/profile", {"profile_name": name, "share_diary": "on"})
+from support import Visitor, befriend, profile_named, text_of, texts_of_class
 
 
 async def make_list(visitor: Visitor, name: str) -> int:
@@ -34,10 +30,8 @@ async def shared(user, make_visitor):
     await bob.register("bob@example.com")
     await carol.register("carol@example.com")
     for visitor, name in ((user, "Annie"), (bob, "bobby"), (carol, "carol")):
-        await named(visitor, name)
-    await bob.post("/friends/follow", {"who": "Annie"})
-    (request_id,) = re.findall(r'action="/friends/(\d+)/accept"', (await user.get("/friends")).text)
-    await user.post(f"/friends/{request_id}/accept")
+        await profile_named(visitor, name, "diary")
+    await befriend(bob, user, "Annie")
     list_id = await make_list(user, "Film club")
     page = (await user.get(f"/lists/{list_id}")).text
     bob_id = re.search(r'name="editor" value="(\d+)"> bobby', page)[1]
@@ -47,7 +41,8 @@ async def shared(user, make_visitor):
 
 async def test_an_editor_changes_the_films_and_every_change_says_who_made_it(shared):
     ann, bob, _, list_id = shared
-    assert "Film club by Annie" in text_of((await bob.get("/lists")).text)
+    lists_page = (await bob.get("/lists")).text
+    assert "Film club by Annie" in text_of(lists_page) and "<title>Your lists · FlickList</title>" in lists_page
     for title in ("Heat", "Alien", "Brazil"):
         assert (await bob.post(f"/lists/{list_id}/films", {"title": title})).status_code == 303
     await ann.post(f"/lists/{list_id}/films", {"title": "Ran"})
