@@ -27,7 +27,7 @@ from ..friends.store import (
     friends_of,
     unblock,
 )
-from ..friends.together import add_to_diary, dismiss, invitations
+from ..friends.together import add_to_diary, dismiss, invitations, waiting_invitation
 from ..history.plan import Film
 from ..security import address_limits
 from ..web import convertors  # noqa: F401 (registers {…:row_id} for the routes below)
@@ -111,8 +111,7 @@ async def add_watched_together(request: Request) -> Response:
     """A viewing a friend logged as watched with this person, into their own diary: the same
     day, the rating they give it here (field `rating`, optional)."""
     db, user_id, invitation_id = request.app.state.db, request.state.user.id, request.path_params["invitation_id"]
-    invitation = next((found for found in await invitations(db, user_id) if found.id == invitation_id), None)
-    if invitation is None:
+    if (invitation := await waiting_invitation(db, user_id, invitation_id)) is None:
         raise HTTPException(404, NOT_TOGETHER)
     rating = (await form_fields(request, "rating"))["rating"]
     if rating and rating not in RATINGS:

@@ -340,17 +340,17 @@ async def share_with_editors(request: Request) -> Response:
 
 
 async def pick_from_list(request: Request) -> Response:
-    """A film of the list that none of the people watching tonight (field `with`, among the
-    list's owner and editors; the person asking always) has seen."""
+    """A film of the list that none of the people watching tonight has seen: the person asking,
+    and those ticked (field `with`) among the list's owner and editors who show them their diary."""
     own = await the_list_to_change(request)
     db, user_id = request.app.state.db, request.state.user.id
-    people = await editors.people_of(db, own.id)
+    people = await editors.watching_with(db, own.id, user_id)
     allowed = {person.user_id for person in people}
     asked = [row_id(value) for value in request.query_params.getlist("with")]
     watching = [user_id, *(person for person in asked if person in allowed)]
     picked = await pick_from(db, own.id, list(dict.fromkeys(watching)))
-    others = [person for person in people if person.user_id != user_id]
-    context = {"list": own, "picked": picked, "people": others, "watching": watching, "today": today().isoformat()}
+    days = {"today": today().isoformat(), "latest_night": nights.latest_day(today()).isoformat()}
+    context = {"list": own, "picked": picked, "people": people, "watching": watching, **days}
     if wants_fragment(request):
         return fragments(request, ["partials/list_pick.html"], context)
     return page(request, "templates/list_pick.html", context)
@@ -363,10 +363,14 @@ async def plan_night(request: Request) -> Response:
     day = nights.day_planned(fields["on"], today())
     if day is None:
         raise HTTPException(422, nights.NOT_A_DAY)
-    title = await nights.plan(request.app.state.db, own.id, row_id(fields["entry"]) or 0, day, request.state.user.id)
+    db, entry_id = request.app.state.db, row_id(fields["entry"]) or 0
+    title = await nights.plan(db, own.id, entry_id, day, request.state.user.id)
     if title is None:
-        raise HTTPException(404, NOT_ON_THE_LIST)
-    flash(request, f"'{title}' is planned for {written_day(day)}.", "success")
+        if not await db.fetch_all(store.AN_ENTRY, in_list=own.id, entry_id=entry_id):
+            raise HTTPException(404, NOT_ON_THE_LIST)
+        flash(request, f"That film is planned for {written_day(day)} already.", "info")
+    else:
+        flash(request, f"'{title}' is planned for {written_day(day)}.", "success")
     return RedirectResponse(f"/lists/{own.id}#nights", status_code=303)
 
 

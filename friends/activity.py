@@ -30,6 +30,7 @@ from ..db import Database
 from ..diary.ratings import written
 from ..lists.view import PAGE_SIZE as LIST_PAGE_SIZE
 from ..tables import film_list_entries, film_lists, follows, movies, users, viewings
+from ..whole_numbers import row_id, whole_number
 
 PAGE = 30
 ROWS_AT_MOST = LIST_PAGE_SIZE
@@ -135,9 +136,10 @@ def cursor(after: str) -> tuple[int, str, int] | None:
     """The `after` of a page's URL as a cursor; None for one FlickList did not make."""
     at, _, rest = after.partition(".")
     kind, _, row = rest.partition(".")
-    if not (at.isdigit() and row.isdigit() and kind in (WATCHED, ADDED, LISTED) and len(at) < 19 and len(row) < 19):
+    moment, row_number = whole_number(at, 0, 2**62), row_id(row)
+    if moment is None or row_number is None or kind not in (WATCHED, ADDED, LISTED):
         return None
-    return int(at), kind, int(row)
+    return moment, kind, row_number
 
 
 async def activity_of_followed(
@@ -150,16 +152,18 @@ async def activity_of_followed(
 
 
 class FriendsView(NamedTuple):
-    """One followed person's take on a film: their rating and latest review, as shared."""
+    """One followed person's take on a film, as they share it: their rating and whether they
+    watched it (diary shared), whether it is on their watchlist (watchlist shared), their newest
+    review (reviews shared)."""
 
     name: str
     rating: int | None
     review: str
-    watched: bool
+    watched: bool  # known to have watched it: diary shared
+    wants_to: bool  # on their watchlist: watchlist shared
 
 
 REVIEWED = and_(viewings.c.movie_id == movies.c.id, viewings.c.review != "")
-# Their entry of the film (its rating, whether watched) and their newest review of it.
 NEWEST_REVIEW = (
     select(SHARED_REVIEW)
     .where(REVIEWED)
@@ -167,22 +171,21 @@ NEWEST_REVIEW = (
     .limit(1)
     .scalar_subquery()
 )
+DIARY_SHOWN = and_(users.c.share_diary, movies.c.watched)
+WATCHLIST_SHOWN = and_(users.c.share_watchlist, movies.c.watched.is_(False))
 ON_FILM = (
     select(
         NAME,
         case((users.c.share_diary, movies.c.rating)),
         func.coalesce(NEWEST_REVIEW, literal("", String)),
-        movies.c.watched,
+        case((DIARY_SHOWN, True), else_=False),
+        case((WATCHLIST_SHOWN, True), else_=False),
     )
     .join(users, users.c.id == movies.c.user_id)
     .where(
         movies.c.user_id.in_(FOLLOWED),
         movies.c.title_key == bindparam("title_key"),
-        or_(
-            and_(users.c.share_diary, movies.c.watched),
-            and_(users.c.share_watchlist, movies.c.watched.is_(False)),
-            and_(users.c.share_reviews, exists().where(REVIEWED)),
-        ),
+        or_(DIARY_SHOWN, WATCHLIST_SHOWN, and_(users.c.share_reviews, exists().where(REVIEWED))),
     )
     .order_by(NAME)
 )

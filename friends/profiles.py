@@ -12,9 +12,14 @@ from ..db import Database
 from ..tables import users
 
 NAME_MAX = 40
-NAME_RULE = f"A profile name is 2 to {NAME_MAX} letters, digits, dots, dashes or underscores."
+NAME_RULE = (
+    f"A profile name is 2 to {NAME_MAX} of the letters a to z, digits, dots, dashes and underscores, "
+    "with a letter or a digit among them."
+)
 NAME_TAKEN = "Someone on this FlickList has that profile name already. Choose another."
-NAME = re.compile(rf"[\w.-]{{2,{NAME_MAX}}}")
+# Latin letters only: a Cyrillic A (U+0410) looks like a Latin one, and a name is how people know
+# whom they let in.
+NAME = re.compile(rf"(?=.*[A-Za-z0-9])[A-Za-z0-9._-]{{2,{NAME_MAX}}}")
 
 
 class Profile(NamedTuple):

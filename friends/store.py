@@ -10,7 +10,7 @@ from sqlalchemy import and_, bindparam, delete, exists, func, or_, select, updat
 from ..db import Database, Upsert
 from ..security.address_limits import Window
 from ..security.throttle import Limit
-from ..tables import blocks, follows, now, users
+from ..tables import blocks, film_lists, follows, list_editors, now, users
 from .profiles import profile_key
 
 FOLLOW_REQUESTS = Window(Limit("follow-request", 0), 3600)
@@ -178,10 +178,6 @@ async def decline(db: Database, user_id: int, follow_id: int) -> bool:
     return await db.write_returning(DECLINE, int, user_id=user_id, follow_id=follow_id, now=now()) is not None
 
 
-async def end(db: Database, user_id: int, follow_id: int) -> bool:
-    return await db.write_returning(END, int, user_id=user_id, follow_id=follow_id) is not None
-
-
 OTHER_OF = select(
     func.coalesce(
         select(follows.c.follower_id)
@@ -192,6 +188,33 @@ OTHER_OF = select(
         .scalar_subquery(),
     )
 )
+# Once two people are no longer friends, neither edits the other's lists (own_lists/editors.py):
+# becoming friends again does not give them back.
+NO_LONGER_EDITORS = delete(list_editors).where(
+    or_(
+        and_(
+            list_editors.c.user_id == OTHER,
+            list_editors.c.list_id.in_(select(film_lists.c.id).where(film_lists.c.user_id == ME)),
+        ),
+        and_(
+            list_editors.c.user_id == ME,
+            list_editors.c.list_id.in_(select(film_lists.c.id).where(film_lists.c.user_id == OTHER)),
+        ),
+    ),
+    ~friends_with(ME, OTHER),
+)
+
+
+async def end(db: Database, user_id: int, follow_id: int) -> bool:
+    ids = {"user_id": user_id, "follow_id": follow_id}
+    async with db.transaction() as connection:
+        other_id = await connection.scalar(OTHER_OF, ids)
+        if other_id is None or (await connection.execute(END, ids)).first() is None:
+            return False
+        await connection.execute(NO_LONGER_EDITORS, {"user_id": user_id, "other_id": other_id})
+    return True
+
+
 BLOCK = Upsert(
     blocks,
     key=["blocker_id", "blocked_id"],
@@ -214,6 +237,7 @@ async def block(db: Database, user_id: int, follow_id: int) -> bool:
         if other_id is None:
             return False
         await connection.execute(BOTH_WAYS, {"user_id": user_id, "other_id": other_id})
+        await connection.execute(NO_LONGER_EDITORS, {"user_id": user_id, "other_id": other_id})
         await db.upsert(BLOCK, connection=connection, user_id=user_id, other_id=other_id, now=now())
     return True
 

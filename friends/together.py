@@ -4,12 +4,11 @@ add it to their own diary in one go (the same day, their own rating), or dismiss
 
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, exists, func, insert, select, update
+from sqlalchemy import bindparam, case, exists, func, insert, literal, select, update
 
 from ..db import Database
 from ..diary.viewings import COLUMNS_LOGGED, EARLIER_VIEWING, MARK_WATCHED, logging
 from ..tables import follows, movies, now, users, viewings, watched_together
-from .activity import NAME
 from .store import NO_NAME, friends_with
 
 NAMED_AT_MOST = 20
@@ -26,9 +25,7 @@ class Friend(NamedTuple):
 ACCEPTED_ME = exists().where(
     follows.c.follower_id == ME, follows.c.followed_id == users.c.id, follows.c.accepted_at.is_not(None)
 )
-FRIEND_NAME = func.coalesce(
-    users.c.profile_name, func.coalesce(select(users.c.email).where(ACCEPTED_ME).scalar_subquery(), NO_NAME)
-)
+FRIEND_NAME = func.coalesce(users.c.profile_name, case((ACCEPTED_ME, users.c.email), else_=literal(NO_NAME)))
 FRIENDS = select(users.c.id, FRIEND_NAME).where(users.c.id != ME, friends_with(ME, users.c.id)).order_by(FRIEND_NAME)
 
 
@@ -73,7 +70,7 @@ class Invitation(NamedTuple):
 WAITING = (
     select(
         watched_together.c.id,
-        NAME,
+        FRIEND_NAME,
         movies.c.film_id,
         movies.c.title,
         movies.c.year,
@@ -88,12 +85,21 @@ WAITING = (
         friends_with(ME, viewings.c.user_id),
     )
     .order_by(viewings.c.watched_on.desc(), watched_together.c.id.desc())
-    .limit(50)
 )
+WAITING_SHOWN = 50
+NEWEST_WAITING = WAITING.limit(WAITING_SHOWN)
+ONE_WAITING = WAITING.where(watched_together.c.id == bindparam("invitation_id"))
 
 
 async def invitations(db: Database, user_id: int) -> list[Invitation]:
-    return [Invitation(*row) for row in await db.fetch_all(WAITING, user_id=user_id)]
+    """The newest WAITING_SHOWN viewings friends logged as watched with this person."""
+    return [Invitation(*row) for row in await db.fetch_all(NEWEST_WAITING, user_id=user_id)]
+
+
+async def waiting_invitation(db: Database, user_id: int, invitation_id: int) -> Invitation | None:
+    """One of them, however old, if it is this person's and still waiting."""
+    rows = await db.fetch_all(ONE_WAITING, user_id=user_id, invitation_id=invitation_id)
+    return Invitation(*rows[0]) if rows else None
 
 
 THE_INVITATION = (watched_together.c.id == bindparam("invitation_id"), watched_together.c.friend_id == ME)

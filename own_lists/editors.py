@@ -9,7 +9,7 @@ from sqlalchemy import and_, bindparam, delete, exists, func, insert, or_, selec
 
 from ..db import Database
 from ..friends.store import NO_NAME, friends_with
-from ..tables import film_lists, list_changes, list_editors, now, users
+from ..tables import film_lists, follows, list_changes, list_editors, now, users
 
 EDITORS_AT_MOST = 20
 CHANGES_SHOWN = 10
@@ -132,3 +132,21 @@ OWNER = (
 async def people_of(db: Database, list_id: int) -> list[Editor]:
     """Whoever may change the list: its owner first, then its editors."""
     return [Editor(*row) for row in await db.fetch_all(OWNER, list_id=list_id)] + await editors_of(db, list_id)
+
+
+# Whose films seen a pick may leave out for the viewer: a pick tells what they have seen, so only
+# those who show the viewer their diary (the viewer follows them, accepted, and they share it).
+SHOWS_DIARY_TO = select(users.c.id).where(
+    users.c.share_diary,
+    exists().where(
+        follows.c.follower_id == bindparam("viewer_id"),
+        follows.c.followed_id == users.c.id,
+        follows.c.accepted_at.is_not(None),
+    ),
+)
+
+
+async def watching_with(db: Database, list_id: int, viewer_id: int) -> list[Editor]:
+    """The list's people (people_of) a pick may leave out what they have seen, the viewer aside."""
+    showing = {row[0] for row in await db.fetch_all(SHOWS_DIARY_TO, viewer_id=viewer_id)}
+    return [person for person in await people_of(db, list_id) if person.user_id in showing]

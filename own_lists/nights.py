@@ -5,7 +5,7 @@ change the list."""
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, delete, func, insert, select
+from sqlalchemy import bindparam, delete, exists, func, insert, select
 
 from ..db import Database
 from ..friends.store import NO_NAME
@@ -17,13 +17,17 @@ CALENDAR_PAST_DAYS = 60
 NOT_A_DAY = "Choose a day from today to two years ahead."
 
 
+def latest_day(today: date) -> date:
+    return today + timedelta(days=PLANNED_AHEAD_AT_MOST)
+
+
 def day_planned(typed: str, today: date) -> str | None:
     """The ISO day typed, if a night may be planned for it."""
     try:
         day = date.fromisoformat(typed.strip())
     except ValueError:
         return None
-    return day.isoformat() if today <= day <= today + timedelta(days=PLANNED_AHEAD_AT_MOST) else None
+    return day.isoformat() if today <= day <= latest_day(today) else None
 
 
 PLAN = (
@@ -40,14 +44,24 @@ PLAN = (
             bindparam("now"),
         )
         .select_from(film_list_entries.outerjoin(films, films.c.id == film_list_entries.c.film_id))
-        .where(film_list_entries.c.id == bindparam("entry"), film_list_entries.c.list_id == bindparam("in_list")),
+        .where(
+            film_list_entries.c.id == bindparam("entry"),
+            film_list_entries.c.list_id == bindparam("in_list"),
+            # The same film the same day is one night.
+            ~exists().where(
+                film_nights.c.list_id == film_list_entries.c.list_id,
+                film_nights.c.title == film_list_entries.c.title,
+                film_nights.c.on_date == bindparam("day"),
+            ),
+        ),
     )
     .returning(film_nights.c.title)
 )
 
 
 async def plan(db: Database, list_id: int, entry_id: int, on_date: str, by: int) -> str | None:
-    """The list's film `entry_id` planned for `on_date`: its title; None when it is not on the list."""
+    """The list's film `entry_id` planned for `on_date`: its title; None when it is not on the
+    list, or planned for that day already."""
     values = {"entry": entry_id, "in_list": list_id, "day": on_date, "by": by, "now": now()}
     return await db.write_returning(PLAN, str, **values)
 

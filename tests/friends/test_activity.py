@@ -61,7 +61,7 @@ async def test_the_people_one_follows_show_what_they_watched_rated_and_reviewed(
 async def test_what_each_person_shares_is_all_their_followers_see(user, bob):
     await profile_named(user, "Annie", "diary", "reviews")
     await befriend(user, bob, "bobby")
-    await watched_with_review(bob, HEAT, "Tense.")
+    movie_id = await watched_with_review(bob, HEAT, "Tense.")
     await bob.post("/movies", {"film": "2"})
     assert "to their watchlist" not in text_of((await user.get("/friends")).text), "watchlist off by default"
     made = await bob.post("/lists", {"name": "Noirvember", "description": ""})
@@ -75,6 +75,10 @@ async def test_what_each_person_shares_is_all_their_followers_see(user, bob):
     await profile_named(bob, "bobby", "watchlist")
     page = text_of((await user.get("/friends")).text)
     assert "Tense." not in page and "watched Heat" not in page and "to their watchlist" in page
+    await bob.post(f"/movies/{movie_id}/unwatched")
+    await profile_named(bob, "bobby", "reviews")
+    film = text_of((await user.get(f"/films/{HEAT}")).text)
+    assert "bobby reviewed it" in film and "has it on their watchlist" not in film, "the review alone"
     film = text_of((await user.get(f"/films/{HEAT}")).text)
     assert "bobby rated it" not in film and "friend watched this" not in film
 
@@ -104,4 +108,5 @@ async def test_the_activity_comes_a_page_at_a_time_newest_first_and_pages_join_u
     assert "First." in rest.text and "<html" not in rest.text and 'id="show-more"' not in rest.text
     assert sorted(map(int, notes + later)) == list(range(PAGE + 4)), "every note once"
     assert int(notes[0]) > int(notes[-1]), "newest first"
-    assert (await user.get("/friends?after=yesterday")).status_code == 400
+    for after in ("yesterday", "1.watched.%C2%B2", "%C2%B2.watched.1", "1.listed.99999999999"):
+        assert (await user.get(f"/friends?after={after}")).status_code == 400, after

@@ -150,9 +150,10 @@ async def test_a_profile_name_is_one_persons_whatever_its_case_and_follows_the_r
     await profile_named(user, "Annie", "diary")
     await profile_named(bob, "ANNIE", "diary")
     assert "Someone on this FlickList has that profile name already." in text_of((await bob.get("/account")).text)
-    for bad in ("a", "has space", "x" * 41, "<b>"):
+    cyrillic_a = "\N{CYRILLIC CAPITAL LETTER A}"
+    for bad in ("a", "has space", "x" * 41, "<b>", f"{cyrillic_a}nnie", "Ánnie", "..", "-_"):
         await bob.post("/account/profile", {"profile_name": bad})
-        assert "A profile name is 2 to 40 letters" in text_of((await bob.get("/account")).text), bad
+        assert "A profile name is 2 to 40 of the letters a to z" in text_of((await bob.get("/account")).text), bad
     await profile_named(bob, "bobby", "diary", "watchlist")
     shown = text_of((await bob.get("/friends")).text)
     assert "Others find you as bobby" in shown and "see your diary and ratings, your watchlist and lists." in shown

@@ -90,3 +90,12 @@ async def test_two_clicks_at_once_add_the_viewing_once(friends):
     answers = await asyncio.gather(*(ann.post(adding, {"rating": "4"}) for _ in range(4)))
     assert sorted(answer.status_code for answer in answers)[0] == 303
     assert (await ann.get(f"/films/{HEAT}")).text.count('class="viewing"') == 1
+
+
+async def test_a_friend_without_a_profile_name_is_not_named_by_their_address(friends):
+    ann, _, carol = friends
+    await befriend(carol, ann, "Annie")  # Carol follows Ann; Ann is not someone Carol accepted
+    await carol.post("/account/profile", {"profile_name": "", "share_diary": "on"})
+    await logged_with(carol, ["Annie"])
+    page = text_of((await ann.get("/friends")).text)
+    assert "(no profile name) watched Heat with you" in page and "carol@example.com" not in page

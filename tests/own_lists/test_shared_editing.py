@@ -103,6 +103,8 @@ async def test_only_the_owner_renames_deletes_and_shares_and_no_one_else_opens_i
     await ann.post(f"/friends/{follow_id}/end")
     assert (await bob.get(f"/lists/{list_id}")).status_code == 404, "no longer a friend, no longer an editor"
     assert "Film club" not in text_of((await bob.get("/lists")).text)
+    await befriend(bob, ann, "Annie")
+    assert (await bob.get(f"/lists/{list_id}")).status_code == 404, "friends again, but not its editor again"
 
 
 async def test_the_owner_shares_only_with_friends(shared, app):
@@ -136,7 +138,7 @@ async def test_two_people_adding_at_once_lose_no_film(shared):
     assert sorted(after) == sorted(titles + [f"Late {number}" for number in range(6)])
 
 
-async def test_a_pick_leaves_out_what_anyone_watching_has_seen(shared):
+async def test_a_pick_leaves_out_only_what_those_who_show_their_diary_have_seen(shared):
     ann, bob, _, list_id = shared
     for title in ("Heat", "Alien", "Brazil"):
         await ann.post(f"/lists/{list_id}/films", {"title": title})
@@ -144,6 +146,8 @@ async def test_a_pick_leaves_out_what_anyone_watching_has_seen(shared):
     await ann.post(f"/movies/{await ann.movie_id('Heat')}/watched")
     await bob.add("Alien")
     await bob.post(f"/movies/{await bob.movie_id('Alien')}/watched")
+    assert "bobby" not in text_of((await ann.get(f"/lists/{list_id}/pick")).text), "he shows her no diary yet"
+    await befriend(ann, bob, "bobby")
     form = (await ann.get(f"/lists/{list_id}/pick")).text
     bob_id = re.search(r'name="with" value="(\d+)"> bobby', form)[1]
 
