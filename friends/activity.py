@@ -201,16 +201,19 @@ async def friends_on_film(db: Database, user_id: int, film_id: int) -> list[Frie
 # out, not in_() of a list (the direct paths, db.py, take no list parameters).
 ROW_IDS = [bindparam(f"row{number}") for number in range(ROWS_AT_MOST)]
 mine = movies.alias("mine")
+PAGE_KEYS = select(mine.c.title_key).where(mine.c.id.in_(ROW_IDS))  # the rows of the page, by id
+# Their entries of the page's films: each person followed and each film's key, looked up in the
+# unique (user, key) index, never a scan of everything they have.
 ON_ROWS = (
     select(mine.c.id, NAME, case((users.c.share_diary, movies.c.rating)), movies.c.watched)
     .select_from(
-        mine.join(movies, and_(movies.c.title_key == mine.c.title_key, movies.c.user_id.in_(FOLLOWED))).join(
-            users, users.c.id == movies.c.user_id
+        movies.join(users, users.c.id == movies.c.user_id).join(
+            mine, and_(mine.c.user_id == ME, mine.c.title_key == movies.c.title_key)
         )
     )
     .where(
-        mine.c.user_id == ME,
-        mine.c.id.in_(ROW_IDS),
+        movies.c.user_id.in_(FOLLOWED),
+        movies.c.title_key.in_(PAGE_KEYS),
         or_(and_(users.c.share_diary, movies.c.watched), and_(users.c.share_watchlist, movies.c.watched.is_(False))),
     )
     .order_by(mine.c.id, NAME)
