@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 import asyncpg
-from sqlalchemy import ColumnElement, Executable, Select, Table, event
+from sqlalchemy import BindParameter, ColumnElement, Executable, Select, Table, bindparam, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, IntegrityError, InvalidatePoolError
@@ -211,6 +211,18 @@ class Upsert:
 def excluded(table: Table):
     """The columns of the row an upsert proposed, as both databases name it in ON CONFLICT."""
     return table.alias("excluded").c
+
+
+def id_slots(name: str, count: int) -> list[BindParameter]:
+    """`count` parameters (`name`0, `name`1, …) for a list of ids in a query, written out: the
+    direct paths take no list parameters (an expanding IN). Fill them with slot_values."""
+    return [bindparam(f"{name}{number}") for number in range(count)]
+
+
+def slot_values(name: str, ids: Sequence[int], count: int) -> dict[str, int]:
+    """Values for id_slots(name, count): the first `count` of `ids`, then 0, which no row has."""
+    padded = [*ids[:count], *[0] * count][:count]
+    return {f"{name}{number}": value for number, value in enumerate(padded)}
 
 
 INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}

@@ -1,8 +1,7 @@
 """What the people a person follows have done, as each of them lets followers see it: films
 watched (with their rating, if they share their diary and ratings; their review, if they share
 reviews) and films added to their watchlist or to a list of their own (if they share those);
-newest first, a page at a time
-from where the last page ended. And what they made of one film, for its page.
+newest first, a page at a time from where the last page ended. And what they made of one film, for its page.
 
 Only accounts that have accepted the person as a follower count, and the query itself says so
 (`FOLLOWED`): nothing of anyone else's is ever read."""
@@ -26,18 +25,19 @@ from sqlalchemy import (
     union_all,
 )
 
-from ..db import Database
+from ..db import Database, id_slots, slot_values
 from ..diary.ratings import written
 from ..lists.view import PAGE_SIZE as LIST_PAGE_SIZE
 from ..tables import film_list_entries, film_lists, follows, movies, users, viewings
 from ..whole_numbers import row_id, whole_number
+from .store import shown_name
 
 PAGE = 30
 ROWS_AT_MOST = LIST_PAGE_SIZE
 ME = bindparam("user_id")
 FOLLOWED = select(follows.c.followed_id).where(follows.c.follower_id == ME, follows.c.accepted_at.is_not(None))
 # Their name to a follower they accepted: their profile name, else their address.
-NAME = func.coalesce(users.c.profile_name, users.c.email)
+NAME = shown_name(users.c.email)
 WATCHED, ADDED, LISTED = "watched", "added", "listed"
 
 
@@ -171,12 +171,15 @@ NEWEST_REVIEW = (
     .limit(1)
     .scalar_subquery()
 )
+# A followed person's entry of a film, as far as they show it: watched (diary shared), on their
+# watchlist (watchlist shared), and their rating of it (diary shared).
 DIARY_SHOWN = and_(users.c.share_diary, movies.c.watched)
 WATCHLIST_SHOWN = and_(users.c.share_watchlist, movies.c.watched.is_(False))
+SHARED_FILM_RATING = case((users.c.share_diary, movies.c.rating))
 ON_FILM = (
     select(
         NAME,
-        case((users.c.share_diary, movies.c.rating)),
+        SHARED_FILM_RATING,
         func.coalesce(NEWEST_REVIEW, literal("", String)),
         case((DIARY_SHOWN, True), else_=False),
         case((WATCHLIST_SHOWN, True), else_=False),
@@ -197,15 +200,14 @@ async def friends_on_film(db: Database, user_id: int, film_id: int) -> list[Frie
     return [FriendsView(*row) for row in found]
 
 
-# What the people a person follows made of the films of a page of that person's list: written
-# out, not in_() of a list (the direct paths, db.py, take no list parameters).
-ROW_IDS = [bindparam(f"row{number}") for number in range(ROWS_AT_MOST)]
+# What the people a person follows made of the films of a page of that person's list.
+ROW_IDS = id_slots("row", ROWS_AT_MOST)
 mine = movies.alias("mine")
 PAGE_KEYS = select(mine.c.title_key).where(mine.c.id.in_(ROW_IDS))  # the rows of the page, by id
 # Their entries of the page's films: each person followed and each film's key, looked up in the
 # unique (user, key) index, never a scan of everything they have.
 ON_ROWS = (
-    select(mine.c.id, NAME, case((users.c.share_diary, movies.c.rating)), movies.c.watched)
+    select(mine.c.id, NAME, SHARED_FILM_RATING, movies.c.watched)
     .select_from(
         movies.join(users, users.c.id == movies.c.user_id).join(
             mine, and_(mine.c.user_id == ME, mine.c.title_key == movies.c.title_key)
@@ -214,7 +216,7 @@ ON_ROWS = (
     .where(
         movies.c.user_id.in_(FOLLOWED),
         movies.c.title_key.in_(PAGE_KEYS),
-        or_(and_(users.c.share_diary, movies.c.watched), and_(users.c.share_watchlist, movies.c.watched.is_(False))),
+        or_(DIARY_SHOWN, WATCHLIST_SHOWN),
     )
     .order_by(mine.c.id, NAME)
 )
@@ -223,8 +225,7 @@ ON_ROWS = (
 async def friends_on_rows(db: Database, user_id: int, movie_ids: list[int]) -> dict[int, str]:
     """For each of a page's films that people the person follows have (as they share it), what
     they made of it: "bobby rated it 4.5, carol wants to see it"."""
-    padded = [*movie_ids, *[0] * ROWS_AT_MOST][:ROWS_AT_MOST]
-    rows = await db.fetch_all(ON_ROWS, user_id=user_id, **{f"row{n}": movie_id for n, movie_id in enumerate(padded)})
+    rows = await db.fetch_all(ON_ROWS, user_id=user_id, **slot_values("row", movie_ids, ROWS_AT_MOST))
     said: dict[int, list[str]] = {}
     for movie_id, name, rating, watched in rows:
         what = f"rated it {written(rating)}" if rating else "watched it" if watched else "wants to see it"

@@ -22,15 +22,17 @@ BY_ADDRESS = select(users.c.id).where(users.c.email == bindparam("email"), ACTIV
 BY_NAME = select(users.c.id).where(users.c.profile_key == bindparam("key"), ACTIVE)
 
 
+def between(one, other) -> object:
+    """A follow of `one` by `other`, or of `other` by `one`."""
+    return or_(
+        and_(follows.c.follower_id == one, follows.c.followed_id == other),
+        and_(follows.c.follower_id == other, follows.c.followed_id == one),
+    )
+
+
 def friends_with(one, other) -> object:
     """`one` and `other` follow each other one way or the other, accepted."""
-    return exists().where(
-        follows.c.accepted_at.is_not(None),
-        or_(
-            and_(follows.c.follower_id == one, follows.c.followed_id == other),
-            and_(follows.c.follower_id == other, follows.c.followed_id == one),
-        ),
-    )
+    return exists().where(follows.c.accepted_at.is_not(None), between(one, other))
 
 
 class Asked(StrEnum):
@@ -188,20 +190,19 @@ OTHER_OF = select(
         .scalar_subquery(),
     )
 )
+
+
 # Once two people are no longer friends, neither edits the other's lists (own_lists/editors.py):
 # becoming friends again does not give them back.
+def editing_lists_of(editor, owner) -> object:
+    return and_(
+        list_editors.c.user_id == editor,
+        list_editors.c.list_id.in_(select(film_lists.c.id).where(film_lists.c.user_id == owner)),
+    )
+
+
 NO_LONGER_EDITORS = delete(list_editors).where(
-    or_(
-        and_(
-            list_editors.c.user_id == OTHER,
-            list_editors.c.list_id.in_(select(film_lists.c.id).where(film_lists.c.user_id == ME)),
-        ),
-        and_(
-            list_editors.c.user_id == ME,
-            list_editors.c.list_id.in_(select(film_lists.c.id).where(film_lists.c.user_id == OTHER)),
-        ),
-    ),
-    ~friends_with(ME, OTHER),
+    or_(editing_lists_of(OTHER, ME), editing_lists_of(ME, OTHER)), ~friends_with(ME, OTHER)
 )
 
 
@@ -221,12 +222,7 @@ BLOCK = Upsert(
     update={},
     values={"blocker_id": ME, "blocked_id": OTHER, "created_at": bindparam("now")},
 )
-BOTH_WAYS = delete(follows).where(
-    or_(
-        and_(follows.c.follower_id == ME, follows.c.followed_id == OTHER),
-        and_(follows.c.follower_id == OTHER, follows.c.followed_id == ME),
-    )
-)
+BOTH_WAYS = delete(follows).where(between(ME, OTHER))
 
 
 async def block(db: Database, user_id: int, follow_id: int) -> bool:

@@ -5,12 +5,11 @@ from typing import NamedTuple
 
 from sqlalchemy import bindparam, exists, func, select, true
 
-from ..db import Database
+from ..db import Database, id_slots, slot_values
 from ..tables import film_list_entries, films, movies
 
 WATCHERS_AT_MOST = 8
-# Written out, not in_() of a list: the direct paths (db.py) take no list parameters; 0 is no one.
-WATCHERS = [bindparam(f"watcher{number}") for number in range(WATCHERS_AT_MOST)]
+WATCHERS = id_slots("watcher", WATCHERS_AT_MOST)
 entries = film_list_entries
 SEEN_BY_ANY = exists().where(
     movies.c.title_key == entries.c.title_key, movies.c.watched == true(), movies.c.user_id.in_(WATCHERS)
@@ -33,7 +32,5 @@ class Picked(NamedTuple):
 
 async def pick_from(db: Database, list_id: int, watcher_ids: list[int]) -> Picked | None:
     """A film of the list none of `watcher_ids` has watched; None when they have seen them all."""
-    padded = [*watcher_ids[:WATCHERS_AT_MOST], *[0] * WATCHERS_AT_MOST][:WATCHERS_AT_MOST]
-    values = {f"watcher{number}": watcher for number, watcher in enumerate(padded)}
-    rows = await db.fetch_all(PICK, list_id=list_id, **values)
+    rows = await db.fetch_all(PICK, list_id=list_id, **slot_values("watcher", watcher_ids, WATCHERS_AT_MOST))
     return Picked(*rows[0]) if rows else None

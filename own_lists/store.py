@@ -6,7 +6,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from ..db import Database
+from ..db import Database, id_slots, slot_values
 from ..lists.view import PAGE_SIZE as LIST_PAGE_SIZE
 from ..tables import film_list_entries, film_lists, movies, now
 from .editors import MAY_CHANGE
@@ -193,7 +193,7 @@ class Holding(NamedTuple):
 
 # Which of the person's lists hold the films of a page of their watchlist or Watched list.
 # Written out, not in_(): the direct paths (db.py) take no list parameters.
-ROW_IDS = [bindparam(f"row{number}") for number in range(LIST_PAGE_SIZE)]
+ROW_IDS = id_slots("row", LIST_PAGE_SIZE)
 ON_LISTS = (
     select(movies.c.id, film_lists.c.name)
     .select_from(
@@ -240,8 +240,7 @@ async def holding(db: Database, user_id: int, key: str) -> list[Holding]:
 
 async def lists_holding(db: Database, user_id: int, movie_ids: list[int]) -> dict[int, str]:
     """For each of a page's movies on some of the person's lists, those lists' names."""
-    padded = [*movie_ids, *[0] * LIST_PAGE_SIZE][:LIST_PAGE_SIZE]
-    rows = await db.fetch_all(ON_LISTS, user_id=user_id, **{f"row{n}": movie_id for n, movie_id in enumerate(padded)})
+    rows = await db.fetch_all(ON_LISTS, user_id=user_id, **slot_values("row", movie_ids, LIST_PAGE_SIZE))
     names: dict[int, list[str]] = {}
     for movie_id, name in rows:
         names.setdefault(movie_id, []).append(name)
